@@ -1,0 +1,183 @@
+/**
+ * The one place that reads the environment. It is validated once and frozen; everything else gets
+ * the resulting `Config` handed in, so tests can build their own without touching `process.env`.
+ */
+
+export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  /** Base of every link the bot sends and of the Twilio signature URL; no trailing slash. */
+  readonly publicUrl: string;
+  /** `postgres://…` or null for the embedded PGlite database. */
+  readonly databaseUrl: string | null;
+  /** Folder of the embedded database, or `memory://`. */
+  readonly pgliteDir: string;
+  readonly seedDemo: boolean;
+  /** Null when the development identity provider is mounted at `publicUrl/dev-idp`. */
+  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string } | null;
+  readonly microsoftApp: {
+    readonly appId: string | null;
+    readonly password: string | null;
+    readonly tenantId: string | null;
+    readonly type: AppType;
+  };
+  readonly twilio: { readonly accountSid: string | null; readonly authToken: string | null; readonly from: string | null };
+  readonly ttyNumbers: readonly string[];
+  readonly mail: { readonly smtpUrl: string | null; readonly from: string; readonly dir: string };
+  readonly ssnHmacKey: string;
+  readonly sessionSecret: string;
+  /** Names of the development defaults in force (empty in a proper production setup). */
+  readonly developmentDefaults: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Development-only secrets: long enough to work, useless to anyone, refused in production. */
+export const DEV_SSN_HMAC_KEY = 'dev-only-ssn-hmac-key-do-not-use-in-production-0000';
+export const DEV_SESSION_SECRET = 'dev-only-session-secret-do-not-use-in-production-000';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | null {
+  const value = env[name];
+  if (value === undefined) return null;
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${value}"`);
+}
+
+function url(name: string, value: string, protocols: readonly string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}`);
+  }
+  return value;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Reads and validates the configuration; throws `ConfigError` naming the offending variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const developmentDefaults: string[] = [];
+
+  const portText = text(env, 'PORT') ?? '3978';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a port number, not "${portText}"`);
+  }
+
+  const publicUrlText = text(env, 'PUBLIC_URL');
+  if (publicUrlText === null) developmentDefaults.push('PUBLIC_URL');
+  const publicUrl = url('PUBLIC_URL', publicUrlText ?? `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, '');
+
+  const databaseUrlText = text(env, 'DATABASE_URL');
+  const databaseUrl = databaseUrlText === null ? null : url('DATABASE_URL', databaseUrlText, ['postgres:', 'postgresql:']);
+  if (databaseUrl === null) developmentDefaults.push('DATABASE_URL (embedded PGlite)');
+  const pgliteDir = text(env, 'PGLITE_DIR') ?? '.data/pglite';
+
+  const seedDemo = bool(env, 'SEED_DEMO', !production);
+  if (seedDemo) developmentDefaults.push('SEED_DEMO (demo data)');
+
+  const issuer = text(env, 'OIDC_ISSUER');
+  let oidc: Config['oidc'] = null;
+  if (issuer === null) {
+    developmentDefaults.push('OIDC_ISSUER (development identity provider)');
+  } else {
+    const clientId = text(env, 'OIDC_CLIENT_ID');
+    const clientSecret = text(env, 'OIDC_CLIENT_SECRET');
+    if (clientId === null || clientSecret === null) {
+      throw new ConfigError('OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
+    }
+    oidc = { issuer: url('OIDC_ISSUER', issuer, ['https:', 'http:']), clientId, clientSecret };
+  }
+
+  const appId = text(env, 'MICROSOFT_APP_ID');
+  const appTypeText = text(env, 'MICROSOFT_APP_TYPE') ?? 'MultiTenant';
+  if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appTypeText)) {
+    throw new ConfigError('MICROSOFT_APP_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI');
+  }
+  if (appId === null) developmentDefaults.push('MICROSOFT_APP_ID (unauthenticated /api/messages)');
+
+  const ttyNumbers = (text(env, 'TTY_NUMBERS') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  for (const n of ttyNumbers) {
+    if (!E164.test(n)) throw new ConfigError(`TTY_NUMBERS holds "${n}", which is not an E.164 number`);
+  }
+  const twilioFrom = text(env, 'TWILIO_FROM');
+  if (twilioFrom !== null && !E164.test(twilioFrom)) throw new ConfigError('TWILIO_FROM must be an E.164 number');
+
+  const smtpUrl = text(env, 'SMTP_URL');
+  if (smtpUrl !== null) url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
+
+  const secret = (name: string, fallback: string): string => {
+    const value = text(env, name);
+    if (value === null) {
+      developmentDefaults.push(name);
+      return fallback;
+    }
+    if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
+    if (value === fallback) developmentDefaults.push(name);
+    return value;
+  };
+  const ssnHmacKey = secret('SSN_HMAC_KEY', DEV_SSN_HMAC_KEY);
+  const sessionSecret = secret('SESSION_SECRET', DEV_SESSION_SECRET);
+
+  if (production) {
+    // A production start on a development default would expose parents; name every one at once.
+    if (developmentDefaults.length > 0) {
+      throw new ConfigError(`NODE_ENV=production refuses development defaults: ${developmentDefaults.join(', ')}`);
+    }
+  }
+
+  return Object.freeze({
+    production,
+    port,
+    publicUrl,
+    databaseUrl,
+    pgliteDir,
+    seedDemo,
+    oidc: oidc === null ? null : Object.freeze(oidc),
+    microsoftApp: Object.freeze({
+      appId,
+      password: text(env, 'MICROSOFT_APP_PASSWORD'),
+      tenantId: text(env, 'MICROSOFT_APP_TENANT_ID'),
+      type: appTypeText as AppType,
+    }),
+    twilio: Object.freeze({
+      accountSid: text(env, 'TWILIO_ACCOUNT_SID'),
+      authToken: text(env, 'TWILIO_AUTH_TOKEN'),
+      from: twilioFrom,
+    }),
+    ttyNumbers: Object.freeze(ttyNumbers),
+    mail: Object.freeze({
+      smtpUrl,
+      from: text(env, 'OFFICE_MAIL_FROM') ?? 'assistant@childsupport.example.gov',
+      dir: text(env, 'MAIL_DIR') ?? '.data/mail',
+    }),
+    ssnHmacKey,
+    sessionSecret,
+    developmentDefaults: Object.freeze([...developmentDefaults]),
+  });
+}

@@ -1,0 +1,219 @@
+/**
+ * Kysely table types for the whole domain. Money is integer cents; calendar dates are `YYYY-MM-DD`
+ * strings (the connection keeps `date` columns as text so no time zone can shift a due date);
+ * instants are `timestamptz` read as `Date`.
+ */
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+
+/** A timestamptz column: written as Date or ISO string, read as Date, defaulting to now(). */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Instant = ColumnType<Date, Date | string, Date | string>;
+type NullableInstant = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type Role = 'custodial' | 'noncustodial';
+export type Frequency = 'weekly' | 'biweekly' | 'monthly';
+export type LedgerType = 'charge' | 'payment' | 'adjustment';
+export type PaymentSource = 'income_withholding' | 'direct_payment' | 'tax_refund_offset' | 'unemployment_benefits';
+export type DisbursementMethod = 'direct_deposit' | 'debit_card' | 'check';
+export type Locale = 'en' | 'zh-Hans' | 'es';
+
+export interface MailingAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  state: string;
+  zip: string;
+}
+
+export interface DataExtractTable {
+  id: Generated<number>;
+  format: string;
+  asOf: string;
+  loadedAt: CreatedAt;
+}
+
+export interface OfficesTable {
+  id: string;
+  name: string;
+  borough: string;
+  email: string;
+  phone: string;
+  address: string;
+  hours: string;
+}
+
+export interface PeopleTable {
+  id: string;
+  firstName: string;
+  lastName: string;
+  nativeFirstName: string | null;
+  nativeLastName: string | null;
+  /** Keyed HMAC-SHA-256 of the 9 SSN digits, hex. The SSN itself is never stored. */
+  ssnHmac: string;
+  dateOfBirth: string;
+  preferredLanguage: Locale;
+  phone: string | null;
+  email: string | null;
+  mailingAddress: JSONColumnType<MailingAddress>;
+  prefersTty: boolean;
+}
+
+export interface AccountPinsTable {
+  personId: string;
+  /** scrypt password hash (`scrypt$N$r$p$salt$hash`); the PIN itself is never stored. */
+  pinHash: string;
+  failedAttempts: Generated<number>;
+  lockedUntil: NullableInstant;
+  updatedAt: CreatedAt;
+}
+
+export interface CasesTable {
+  caseNumber: string;
+  officeId: string;
+  orderAmountCents: number;
+  orderFrequency: Frequency;
+  orderStartDate: string;
+  balanceCents: number;
+  nextDueDate: string | null;
+  nextDueAmountCents: number | null;
+}
+
+/** Who is on a case and in which role; every account query is scoped through this table. */
+export interface CasePartiesTable {
+  caseNumber: string;
+  personId: string;
+  role: Role;
+}
+
+export interface ChildrenTable {
+  caseNumber: string;
+  seq: number;
+  firstName: string;
+  birthYear: number;
+}
+
+export interface LedgerEntriesTable {
+  caseNumber: string;
+  seq: number;
+  entryDate: string;
+  type: LedgerType;
+  /** Charges positive, payments (credits) negative. */
+  amountCents: number;
+  description: string;
+  paymentId: string | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  caseNumber: string;
+  receivedOn: string;
+  amountCents: number;
+  source: PaymentSource;
+}
+
+export interface DisbursementsTable {
+  id: string;
+  caseNumber: string;
+  paymentId: string | null;
+  issuedOn: string;
+  amountCents: number;
+  method: DisbursementMethod;
+}
+
+/** A NY.gov identity, keyed by (issuer, subject), never by email; linked to a person once verified. */
+export interface IdentityLinksTable {
+  issuer: string;
+  subject: string;
+  personId: string | null;
+  failedAttempts: Generated<number>;
+  lockedUntil: NullableInstant;
+  createdAt: CreatedAt;
+  linkedAt: NullableInstant;
+}
+
+export interface BotStateTable {
+  key: string;
+  document: JSONColumnType<Record<string, unknown>>;
+  etag: string;
+  updatedAt: Instant;
+}
+
+export interface DlConversationsTable {
+  id: string;
+  userId: string;
+  locale: string;
+  /** The highest activity sequence number handed out; the watermark. */
+  lastSeq: Generated<number>;
+  started: Generated<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface DlActivitiesTable {
+  conversationId: string;
+  seq: number;
+  activity: JSONColumnType<Record<string, unknown>>;
+  createdAt: CreatedAt;
+}
+
+export interface IssuedDocumentsTable {
+  /** SHA-256 of the download token; the token itself only travels in the link. */
+  tokenHash: string;
+  personId: string;
+  caseNumber: string | null;
+  kind: string;
+  params: JSONColumnType<Record<string, unknown>>;
+  expiresAt: Instant;
+  createdAt: CreatedAt;
+}
+
+export interface OfficeMessagesTable {
+  id: Generated<number>;
+  officeId: string;
+  personId: string;
+  caseNumber: string | null;
+  channel: string;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  lastError: string | null;
+  createdAt: CreatedAt;
+  sentAt: NullableInstant;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  action: string;
+  outcome: string;
+  personId: string | null;
+  identityIssuer: string | null;
+  identitySubject: string | null;
+  channel: string | null;
+  conversationHash: string | null;
+  caseNumber: string | null;
+  detail: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface Database {
+  dataExtract: DataExtractTable;
+  offices: OfficesTable;
+  people: PeopleTable;
+  accountPins: AccountPinsTable;
+  cases: CasesTable;
+  caseParties: CasePartiesTable;
+  children: ChildrenTable;
+  ledgerEntries: LedgerEntriesTable;
+  payments: PaymentsTable;
+  disbursements: DisbursementsTable;
+  identityLinks: IdentityLinksTable;
+  botState: BotStateTable;
+  dlConversations: DlConversationsTable;
+  dlActivities: DlActivitiesTable;
+  issuedDocuments: IssuedDocumentsTable;
+  officeMessages: OfficeMessagesTable;
+  auditLog: AuditLogTable;
+}
+
+export type PersonRow = Selectable<PeopleTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type NewAuditEntry = Insertable<AuditLogTable>;

@@ -1,0 +1,65 @@
+/**
+ * Every user-facing text comes from the JSON files beside this module. One i18next instance is
+ * created here, once, synchronously; callers ask for a fixed-locale `t` and never see i18next.
+ */
+import { readFileSync } from 'node:fs';
+import i18next, { type TFunction } from 'i18next';
+
+export const LOCALES = ['en', 'zh-Hans', 'es'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const NAMESPACES = ['translation'] as const;
+
+/** Maps any BCP-47 tag (zh, zh-CN, zh-SG, es-US…) onto a supported locale; default English. */
+export function resolveLocale(tag: string | null | undefined): Locale {
+  const value = (tag ?? '').trim().toLowerCase().replace(/_/g, '-');
+  if (value === '') return 'en';
+  if (value.startsWith('zh')) {
+    // Traditional-script regions are still best served by the simplified texts we have.
+    return 'zh-Hans';
+  }
+  if (value === 'es' || value.startsWith('es-')) return 'es';
+  return 'en';
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+function load(locale: Locale, ns: string): Record<string, unknown> {
+  const file = new URL(`./${locale}/${ns}.json`, import.meta.url);
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+export function loadResources(): Record<Locale, Record<string, Record<string, unknown>>> {
+  const out = {} as Record<Locale, Record<string, Record<string, unknown>>>;
+  for (const locale of LOCALES) {
+    out[locale] = {};
+    for (const ns of NAMESPACES) out[locale][ns] = load(locale, ns);
+  }
+  return out;
+}
+
+const instance = i18next.createInstance();
+void instance.init({
+  initImmediate: false,
+  resources: loadResources(),
+  lng: 'en',
+  fallbackLng: 'en',
+  supportedLngs: [...LOCALES],
+  nonExplicitSupportedLngs: false,
+  load: 'currentOnly',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+export type Translate = TFunction;
+
+/** A `t` bound to one locale. */
+export function translator(locale: Locale): Translate {
+  return instance.getFixedT(locale);
+}
+
+/** Does the key exist (in English, the reference locale)? */
+export function hasKey(key: string): boolean {
+  return instance.exists(key, { lng: 'en' });
+}
