@@ -7,7 +7,8 @@ import i18next, { type TFunction } from 'i18next';
 
 export const LOCALES = ['en', 'zh-Hans', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
-export const NAMESPACES = ['translation'] as const;
+/** `translation`: the conversation; `page`: the web page and the sign-in pages around it. */
+export const NAMESPACES = ['translation', 'page'] as const;
 
 /** Maps any BCP-47 tag (zh, zh-CN, zh-SG, es-US…) onto a supported locale; default English. */
 export function resolveLocale(tag: string | null | undefined): Locale {
