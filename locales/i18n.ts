@@ -42,7 +42,7 @@ export function loadResources(): Record<Locale, Record<string, Record<string, un
 
 const instance = i18next.createInstance();
 void instance.init({
-  initImmediate: false,
+  initAsync: false,
   resources: loadResources(),
   lng: 'en',
   fallbackLng: 'en',

@@ -1,0 +1,113 @@
+/**
+ * The one ActivityHandler: greets, runs the main dialog, applies the web page's language choice and
+ * saves state once per turn. What to answer is the dialogs' business.
+ */
+import { ActivityHandler, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
+import { runDialog, type Dialog } from 'botbuilder-dialogs';
+import type { Logger } from '../channels/logger.js';
+import {
+  announceLanguage,
+  attachSession,
+  resolveTurnLocale,
+  sessionOf,
+  SET_LANGUAGE_EVENT,
+} from '../dialogs/language/turnLanguage.js';
+import { welcomeText } from '../dialogs/messages.js';
+import { resolveLocale } from '../locales/i18n.js';
+import { createStateAccessors, type ConversationData, type StateAccessors } from './state.js';
+
+export interface ChildSupportBotDeps {
+  conversationState: ConversationState;
+  userState: UserState;
+  dialog: Dialog;
+  logger: Logger;
+  /** The composition root's accessors, if it made them; otherwise the bot makes its own. */
+  accessors?: StateAccessors;
+}
+
+export class ChildSupportBot extends ActivityHandler {
+  private readonly conversationState: ConversationState;
+  private readonly userState: UserState;
+  private readonly dialog: Dialog;
+  private readonly logger: Logger;
+  private readonly accessors: StateAccessors;
+
+  constructor({ conversationState, userState, dialog, logger, accessors }: ChildSupportBotDeps) {
+    super();
+    this.conversationState = conversationState;
+    this.userState = userState;
+    this.dialog = dialog;
+    this.logger = logger;
+    this.accessors = accessors ?? createStateAccessors(conversationState, userState);
+
+    this.onMembersAdded(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await runDialog(this.dialog, context, this.accessors.dialogState);
+      await next();
+    });
+
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === SET_LANGUAGE_EVENT) await this.setLanguage(context);
+      await next();
+    });
+  }
+
+  /** State is saved even when the turn fails, before the turn error handler clears it. */
+  override async run(context: TurnContext): Promise<void> {
+    try {
+      await this.attachConversationSession(context);
+      await super.run(context);
+    } finally {
+      await this.conversationState.saveChanges(context, false);
+      await this.userState.saveChanges(context, false);
+    }
+  }
+
+  private async attachConversationSession(context: TurnContext): Promise<void> {
+    const { conversationData, userProfile } = this.accessors;
+    let data = await conversationData.get(context, {});
+    let locale = resolveTurnLocale(data.language, context.activity.locale);
+    attachSession(context, {
+      locale: () => locale,
+      chooseLanguage: async (chosen) => {
+        locale = chosen;
+        data.language = chosen;
+        await conversationData.set(context, data);
+      },
+      signOut: async () => {
+        // Keep only what is not about the parent's account; whatever sign-in adds is dropped.
+        const kept: ConversationData = {};
+        if (data.language !== undefined) kept.language = data.language;
+        if (data.greeted !== undefined) kept.greeted = data.greeted;
+        data = kept;
+        await conversationData.set(context, data);
+        await userProfile.delete(context);
+      },
+    });
+  }
+
+  private async welcome(context: TurnContext): Promise<void> {
+    const botId = context.activity.recipient?.id;
+    const newcomers = (context.activity.membersAdded ?? []).filter((member) => member.id !== botId);
+    if (newcomers.length === 0) return;
+    const data = await this.accessors.conversationData.get(context, {});
+    if (data.greeted === true) return;
+    data.greeted = true;
+    await this.accessors.conversationData.set(context, data);
+    await context.sendActivity(welcomeText(sessionOf(context).locale()));
+  }
+
+  /** The page's language picker. A value that is not a tag is ignored: the page is not trusted. */
+  private async setLanguage(context: TurnContext): Promise<void> {
+    const value: unknown = context.activity.value;
+    if (typeof value !== 'string') {
+      this.logger.warn({ event: SET_LANGUAGE_EVENT }, 'language event without a locale tag ignored');
+      return;
+    }
+    await announceLanguage(context, resolveLocale(value));
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Last line of defence for a failed turn: the parent gets a calm message with the helpline, the log
+ * gets a code and a correlation id (never what was typed), and the conversation starts clean.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConversationState, TurnContext } from 'botbuilder';
+import { redactText, type Logger } from '../channels/logger.js';
+import { DialogContextError } from 'botbuilder-dialogs';
+import { isAppError, type AppErrorCode } from '../db/errors.js';
+import { sessionOf } from '../dialogs/language/turnLanguage.js';
+import { sayIn } from '../dialogs/messages.js';
+
+export interface TurnErrorHandlerDeps {
+  conversationState: ConversationState;
+  logger: Logger;
+}
+
+export type TurnErrorHandler = (context: TurnContext, error: Error) => Promise<void>;
+
+/**
+ * Dialogs wrap what a step threw in a DialogContextError (whose dialog stack may hold personal
+ * data, so it is never logged); the code we care about is on the error underneath.
+ */
+function rootCause(error: Error): { code: AppErrorCode; root: Error } {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8; depth += 1) {
+    if (isAppError(current)) return { code: current.code, root: current };
+    const next: unknown =
+      current instanceof DialogContextError ? current.error : current instanceof Error ? current.cause : undefined;
+    if (!(next instanceof Error)) break;
+    current = next;
+  }
+  return { code: 'internal', root: current instanceof Error ? current : error };
+}
+
+export function createTurnErrorHandler({ conversationState, logger }: TurnErrorHandlerDeps): TurnErrorHandler {
+  return async (context, error) => {
+    const correlationId = randomUUID();
+    const { code, root } = rootCause(error);
+    logger.error(
+      {
+        code,
+        correlationId,
+        channelId: context.activity.channelId,
+        activityType: context.activity.type,
+        // An error message can quote input (a parser's, say): scrub SSN and PIN shapes.
+        error: { name: root.name, stack: redactText(root.stack ?? root.message) },
+      },
+      'turn failed',
+    );
+    try {
+      await context.sendActivity(sayIn(sessionOf(context).locale())('errors.generic'));
+    } catch {
+      logger.error({ code: 'internal', correlationId }, 'could not tell the user about the failed turn');
+    }
+    try {
+      await conversationState.delete(context);
+    } catch {
+      logger.error({ code: 'state_conflict', correlationId }, 'could not clear conversation state');
+    }
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Operator commands: `npm run db:migrate` and `npm run db:seed -- FILE`. Output is for the operator
+ * in a terminal, not for parents, so it is plain English and never contains an SSN or PIN.
+ */
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase, type OpenDatabase } from './connect.js';
+import { isAppError } from './errors.js';
+import { migrateToLatest } from './migrate.js';
+import { importSeed, readSeedFile } from './seed.js';
+
+const USAGE = 'usage: tsx db/cli.ts migrate | seed FILE';
+
+async function migrate(open: OpenDatabase): Promise<void> {
+  const result = await migrateToLatest(open.db);
+  const ran = result.results ?? [];
+  if (ran.length === 0) console.log(`${open.kind}: already at the latest migration`);
+  for (const migration of ran) console.log(`${open.kind}: ${migration.migrationName} ${migration.status}`);
+}
+
+async function seed(open: OpenDatabase, file: string, ssnHmacKey: string): Promise<void> {
+  // Validate before touching the database, so a bad file leaves the schema and data as they were.
+  const data = await readSeedFile(file);
+  await migrate(open);
+  const summary = await importSeed(open.db, data, { ssnHmacKey });
+  console.log(`${open.kind}: imported ${file} (${summary.format}, as of ${summary.asOf})`);
+  for (const [table, count] of Object.entries(summary.counts)) console.log(`  ${table.padEnd(14)} ${count}`);
+  console.log(`  PIN hashes written: ${summary.pinsWritten}; stale case rows removed: ${summary.rowsRemoved}`);
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const [command, file, ...rest] = args;
+  if (!((command === 'migrate' && file === undefined) || (command === 'seed' && file !== undefined && rest.length === 0))) {
+    throw new UsageError(USAGE);
+  }
+  const config = loadConfig();
+  const open = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  try {
+    if (command === 'migrate') await migrate(open);
+    else if (file !== undefined) await seed(open, file, config.ssnHmacKey);
+  } finally {
+    await open.close();
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (isAppError(error) || error instanceof ConfigError || error instanceof UsageError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+});

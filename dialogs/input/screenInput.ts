@@ -1,0 +1,52 @@
+/**
+ * What a message holds before anyone tries to understand it. Odd input (nothing, a file, only
+ * emoji, a novel, an SQL probe) gets a calm answer instead of reaching the recognizer or a prompt.
+ */
+import type { Activity } from 'botbuilder';
+
+export const MAX_INPUT_LENGTH = 2000;
+
+export type ScreenedInput =
+  | { kind: 'text'; text: string }
+  | { kind: 'empty' }
+  | { kind: 'attachment' }
+  | { kind: 'no_words' }
+  | { kind: 'too_long' }
+  | { kind: 'unclear' };
+
+/** C0 and C1 controls except newline; a tab becomes a space so words stay apart. */
+export function stripControls(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return text.replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g, '');
+}
+
+/**
+ * SQL keywords alone are ordinary words ("update my address from…"); a probe also carries SQL
+ * punctuation. Nothing reaches SQL unparameterized anyway: this only keeps the answer sensible.
+ */
+export function looksLikeSql(text: string): boolean {
+  const keywords = /\b(select|insert|update|delete|drop|alter|truncate|union)\b[\s\S]*\b(from|into|table|set|select|where|database)\b/i;
+  const punctuation = /[;*=]|--|\/\*/;
+  return (
+    (keywords.test(text) && punctuation.test(text)) ||
+    /['"`]\s*(or|and)\s+['"`]?\w+['"`]?\s*=\s*['"`]?\w+/i.test(text)
+  );
+}
+
+/** An SSN shape, or a PIN-looking number next to the word PIN: the parent should not type these unasked. */
+export function looksSensitive(text: string): boolean {
+  if (/(?<!\d)\d{3}[\s.-]?\d{2}[\s.-]?\d{4}(?!\d)/.test(text)) return true;
+  return /\b(pin|ssn|social security)\b|密码|pin码|社会安全号/i.test(text) && /(?<!\d)\d{4,9}(?!\d)/.test(text);
+}
+
+export function screenInput(activity: Pick<Partial<Activity>, 'text' | 'attachments'>): ScreenedInput {
+  const text = stripControls(activity.text ?? '');
+  if ([...text].length > MAX_INPUT_LENGTH) return { kind: 'too_long' };
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    return (activity.attachments?.length ?? 0) > 0 ? { kind: 'attachment' } : { kind: 'empty' };
+  }
+  if (!/[\p{L}\p{N}]/u.test(trimmed)) return { kind: 'no_words' };
+  if (looksLikeSql(trimmed)) return { kind: 'unclear' };
+  return { kind: 'text', text: trimmed };
+}

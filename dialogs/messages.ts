@@ -1,0 +1,52 @@
+/**
+ * Texts built from several keys. Every text can name the words the parent types ("{{help}}",
+ * "{{balance}}"…), and those words come from `commands.*` in the same locale, so a text never tells
+ * a parent to type something the recognizer would not understand.
+ */
+import { translator, type Locale } from '../locales/i18n.js';
+import { MAX_INPUT_LENGTH } from './input/screenInput.js';
+
+export const COMMANDS = [
+  'balance',
+  'last_payment',
+  'payment_history',
+  'statement',
+  'contact_office',
+  'pin_help',
+  'language',
+  'sign_out',
+  'help',
+  'cancel',
+  'menu',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** What help and the menu offer, in this order. */
+export const HELP_TOPICS = ['balance', 'last_payment', 'payment_history', 'statement', 'contact_office', 'pin_help'] as const;
+
+export type Say = (key: string, vars?: Record<string, string | number>) => string;
+
+/** A `t` for one locale that always knows the command words. */
+export function sayIn(locale: Locale): Say {
+  const t = translator(locale);
+  const commands = Object.fromEntries(COMMANDS.map((c) => [c, t(`commands.${c}`)])) as Record<Command, string>;
+  return (key, vars) => t(key, { ...commands, max: MAX_INPUT_LENGTH, ...vars });
+}
+
+export function welcomeText(locale: Locale): string {
+  const say = sayIn(locale);
+  return [say('welcome.intro'), say('welcome.privacy'), say('welcome.next')].join('\n\n');
+}
+
+/** `menu` is the same list under a shorter heading: "menu" is what SMS users tend to type. */
+export function helpText(locale: Locale, view: 'help' | 'menu' = 'help'): string {
+  const say = sayIn(locale);
+  const items = HELP_TOPICS.map((topic) =>
+    say('help.item', { command: say(`commands.${topic}`), description: say(`help.descriptions.${topic}`) }),
+  );
+  return [
+    say(view === 'menu' ? 'help.menu_intro' : 'help.intro'),
+    items.join('\n'),
+    [say('help.language'), say('help.cancel'), say('help.sign_out')].join('\n'),
+  ].join('\n\n');
+}

@@ -1,0 +1,141 @@
+/**
+ * Composition root: the only place that builds the server, storage, state, dialogs, bot and channel
+ * adapters. Everything else receives what it needs, so tests can hand in fakes.
+ */
+import { pathToFileURL } from 'node:url';
+import { ConversationState, UserState } from 'botbuilder';
+import { ChildSupportBot } from './bots/ChildSupportBot.js';
+import { createStateAccessors } from './bots/state.js';
+import { createTurnErrorHandler } from './bots/turnError.js';
+import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botframework.js';
+import { DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
+import { registerDirectLineRoutes } from './channels/directline/routes.js';
+import { DirectLineTokens } from './channels/directline/tokens.js';
+import { createLogger, type Logger } from './channels/logger.js';
+import { registerOpsRoutes } from './channels/ops.js';
+import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
+import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
+import { registerWebRoutes } from './channels/web/routes.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/connect.js';
+import { isDatabaseReachable } from './db/health.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemoIfEmpty } from './db/seed.js';
+import { DatabaseStorage } from './db/storage.js';
+import { KeywordRecognizer } from './dialogs/recognizer/KeywordRecognizer.js';
+import { MainDialog } from './dialogs/MainDialog.js';
+
+export interface RunningApp {
+  /** The address the server listens on. */
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  /** Milliseconds from the call to listening. */
+  readonly startupMs: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger?: Logger;
+  /** Listen address; all interfaces by default. */
+  readonly host?: string;
+}
+
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const started = performance.now();
+  const logger = options.logger ?? createLogger();
+
+  const database = await openDatabase(config);
+  const { db } = database;
+  try {
+    await migrateToLatest(db);
+    if (config.seedDemo && !config.production) {
+      const seeded = await seedDemoIfEmpty(db, { ssnHmacKey: config.ssnHmacKey });
+      if (seeded) logger.info('demo data loaded into an empty database');
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  const storage = new DatabaseStorage(db);
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const accessors = createStateAccessors(conversationState, userState);
+  const recognizer = new KeywordRecognizer();
+  const dialog = new MainDialog({ recognizer, logger });
+  const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
+
+  const metrics = createMetrics();
+  const onTurnError = createTurnErrorHandler({ conversationState, logger });
+
+  const directLine = new DirectLineAdapter({ db, serviceUrl: config.publicUrl });
+  directLine.use(new TurnMetricsMiddleware(metrics));
+  directLine.onTurnError = onTurnError;
+
+  const cloud = createCloudAdapter(config.microsoftApp);
+  cloud.use(new TurnMetricsMiddleware(metrics));
+  cloud.onTurnError = onTurnError;
+
+  const server = createHttpServer({ logger });
+  registerOpsRoutes(server, { isReady: () => isDatabaseReachable(db), registry: metrics.registry });
+  registerWebRoutes(server, { logger });
+  registerDirectLineRoutes(server, {
+    db,
+    adapter: directLine,
+    bot,
+    tokens: new DirectLineTokens(config.sessionSecret),
+    logger,
+  });
+  registerBotFrameworkRoutes(server, { adapter: cloud, bot, loopbackOnly: config.microsoftApp.appId === null, logger });
+
+  const port = await listen(server, config.port, options.host);
+  const startupMs = Math.round(performance.now() - started);
+  const url = `http://localhost:${port}`;
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await closeServer(server);
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { url, port, server, startupMs, stop };
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await startApp(config, { logger });
+  logger.info({ url: app.url, publicUrl: config.publicUrl, startupMs: app.startupMs }, 'ready');
+  console.log(`Child support assistant ready at ${config.publicUrl} (listening on ${app.url}, ${app.startupMs} ms)`);
+
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    // Finish in-flight requests, close the database, then leave; a stuck close still ends in 10 s.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    app.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error('startup failed:', error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

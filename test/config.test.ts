@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, DEV_SESSION_SECRET, loadConfig } from '../config.js';
+
+const SECRET_A = 'a'.repeat(40);
+const SECRET_B = 'b'.repeat(40);
+
+const productionEnv = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://assistant.example.gov',
+  DATABASE_URL: 'postgres://db.internal:5432/cs',
+  SEED_DEMO: 'false',
+  OIDC_ISSUER: 'https://login.example.gov',
+  OIDC_CLIENT_ID: 'client',
+  OIDC_CLIENT_SECRET: 'secret',
+  MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000',
+  MICROSOFT_APP_PASSWORD: 'pw',
+  SSN_HMAC_KEY: SECRET_A,
+  SESSION_SECRET: SECRET_B,
+};
+
+describe('loadConfig', () => {
+  it('runs with no configuration at all on development defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3978);
+    expect(config.publicUrl).toBe('http://localhost:3978');
+    expect(config.databaseUrl).toBeNull();
+    expect(config.pgliteDir).toBe('.data/pglite');
+    expect(config.seedDemo).toBe(true);
+    expect(config.oidc).toBeNull();
+    expect(config.microsoftApp.appId).toBeNull();
+    expect(config.twilio.authToken).toBeNull();
+    expect(config.mail.dir).toBe('.data/mail');
+    expect(config.sessionSecret).toBe(DEV_SESSION_SECRET);
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.microsoftApp)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('derives PUBLIC_URL from PORT and strips a trailing slash from a given one', () => {
+    expect(loadConfig({ PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
+    expect(loadConfig({ PUBLIC_URL: 'https://x.example.gov/' }).publicUrl).toBe('https://x.example.gov');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL/],
+    [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ SEED_DEMO: 'maybe' }, /SEED_DEMO/],
+    [{ OIDC_ISSUER: 'https://login.example.gov' }, /OIDC_CLIENT_ID/],
+    [{ TTY_NUMBERS: '+12125550100,5551234' }, /TTY_NUMBERS/],
+    [{ SSN_HMAC_KEY: 'short' }, /SSN_HMAC_KEY/],
+    [{ MICROSOFT_APP_TYPE: 'Other' }, /MICROSOFT_APP_TYPE/],
+  ])('refuses %j naming the variable', (env, pattern) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(pattern);
+  });
+
+  it('parses TTY numbers', () => {
+    expect(loadConfig({ TTY_NUMBERS: ' +12125550100 , +16465550199' }).ttyNumbers).toEqual(['+12125550100', '+16465550199']);
+  });
+
+  it('starts in production when nothing is a development default', () => {
+    const config = loadConfig(productionEnv);
+    expect(config.production).toBe(true);
+    expect(config.seedDemo).toBe(false);
+    expect(config.developmentDefaults).toEqual([]);
+  });
+
+  it.each([
+    ['SSN_HMAC_KEY', { SSN_HMAC_KEY: undefined }],
+    ['SESSION_SECRET', { SESSION_SECRET: undefined }],
+    ['OIDC_ISSUER', { OIDC_ISSUER: undefined }],
+    ['MICROSOFT_APP_ID', { MICROSOFT_APP_ID: undefined }],
+    ['SEED_DEMO', { SEED_DEMO: 'true' }],
+    ['DATABASE_URL', { DATABASE_URL: undefined }],
+    ['PUBLIC_URL', { PUBLIC_URL: undefined }],
+    ['SESSION_SECRET', { SESSION_SECRET: DEV_SESSION_SECRET }],
+  ])('in production refuses the development default %s and says which', (name, change) => {
+    const env = { ...productionEnv, ...change };
+    expect(() => loadConfig(env)).toThrow(new RegExp(`production.*${name}`));
+  });
+});

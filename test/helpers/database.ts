@@ -1,0 +1,84 @@
+/**
+ * Real databases for tests: the embedded PGlite always, and a throwaway database on the PostgreSQL
+ * server named by DATABASE_URL when it is set, so repositories are proven on both engines.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { openDatabase } from '../../db/connect.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import type { Database } from '../../db/schema.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface TestDatabase {
+  readonly db: Kysely<Database>;
+  readonly kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+/** The engines to run on: PostgreSQL only when the environment points at a server. */
+export function databaseKinds(): DatabaseKind[] {
+  const url = process.env.DATABASE_URL;
+  return url !== undefined && url.trim() !== '' ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+function serverUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (url === undefined || url.trim() === '') throw new Error('DATABASE_URL is not set');
+  return url.trim();
+}
+
+async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  opts: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
+  const migrate = opts.migrate ?? true;
+  if (kind === 'pglite') {
+    const opened = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://' });
+    if (migrate) await migrateToLatest(opened.db);
+    return { db: opened.db, kind, close: () => opened.close() };
+  }
+  const adminUrl = serverUrl();
+  // A random name keeps parallel jest workers and leftover databases from colliding.
+  const name = `t_${randomBytes(8).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const target = new URL(adminUrl);
+  target.pathname = `/${name}`;
+  const drop = (): Promise<void> => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  try {
+    const opened = await openDatabase({ databaseUrl: target.toString(), pgliteDir: 'memory://' });
+    if (migrate) {
+      try {
+        await migrateToLatest(opened.db);
+      } catch (error) {
+        await opened.close();
+        throw error;
+      }
+    }
+    return {
+      db: opened.db,
+      kind,
+      close: async () => {
+        try {
+          await opened.close();
+        } finally {
+          await drop();
+        }
+      },
+    };
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+}
