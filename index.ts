@@ -11,7 +11,7 @@ import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botfr
 import { DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
-import { createLogger, type Logger } from './channels/logger.js';
+import { createLogger, maskSensitiveNumbers, type Logger } from './channels/logger.js';
 import { registerOpsRoutes } from './channels/ops.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
 import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
@@ -86,6 +86,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     bot,
     tokens: new DirectLineTokens(config.sessionSecret),
     logger,
+    maskStoredText: maskSensitiveNumbers,
   });
   registerBotFrameworkRoutes(server, { adapter: cloud, bot, loopbackOnly: config.microsoftApp.appId === null, logger });
 

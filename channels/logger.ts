@@ -34,6 +34,17 @@ export function redactText(input: string): string {
     .replace(/(?<![\d$.,-])\d{4,6}(?![\d.,-])/g, '[redacted-number]');
 }
 
+/**
+ * For transcripts a parent may read back (the Direct Line echo): SSN shapes and standalone 5-digit
+ * runs (PINs) become dots of the same shape, so the chat never shows them even as the parent's own
+ * words. Zip codes are masked too; that is the price of never storing a PIN.
+ */
+export function maskSensitiveNumbers(input: string): string {
+  return input
+    .replace(/(?<!\d)\d{3}([\s.-]?)\d{2}([\s.-]?)\d{4}(?!\d)/g, (_m, a: string, b: string) => `•••${a}••${b}••••`)
+    .replace(/(?<![\d$.,])\d{5}(?![\d.,])/g, '•••••');
+}
+
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
     {

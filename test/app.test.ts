@@ -63,6 +63,16 @@ describe('the running assistant', () => {
     expect(write.status).toBe(403);
   });
 
+  it('stores the echo of an SSN or PIN masked, never in clear', async () => {
+    const chat = await DirectLineClient.start(app.baseUrl);
+    await chat.replies();
+    await chat.send('my ssn is 900-11-1001 and pin 24680', { channelData: { clientActivityID: 'c-1' } });
+    await chat.replies();
+    const echo = chat.seen.find((a) => a.channelData?.clientActivityID === 'c-1');
+    expect(echo?.text).toBe('my ssn is •••-••-•••• and pin •••••');
+    expect(JSON.stringify(chat.seen)).not.toMatch(/900-11-1001|24680/);
+  });
+
   it('answers /healthz, /readyz and /metrics', async () => {
     expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${app.baseUrl}/readyz`)).status).toBe(200);

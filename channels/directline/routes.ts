@@ -31,6 +31,8 @@ export interface DirectLineDeps {
   readonly logger: Logger;
   /** Defaults to the adapter's bot id, which its replies carry. */
   readonly botId?: string;
+  /** Applied to the user's text before it is stored; identity when absent. */
+  readonly maskStoredText?: (text: string) => string;
 }
 
 export const DEFAULT_LOCALE = 'en-US';
@@ -157,6 +159,7 @@ function parseWatermark(value: unknown): number {
 export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): void {
   const { db, adapter, bot, tokens, logger } = deps;
   const botId = deps.botId ?? adapter.botId;
+  const maskStoredText = deps.maskStoredText ?? ((text: string) => text);
   const botAccount = { id: botId, name: adapter.botName ?? botId, role: 'bot' };
   const conversationAccount = (id: string): Activity['conversation'] => ({ id, isGroup: false, conversationType: 'personal', name: '' });
 
@@ -265,7 +268,10 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
           recipient: botAccount,
           locale: validLocaleTag(fields.locale) ?? conversation.locale,
         };
-        return toActivityJson(activity);
+        // The stored copy (what the client's echo and any later reader see) is masked; the bot
+        // gets the words as typed, once, in memory.
+        const text = activity.text;
+        return toActivityJson(text === undefined ? activity : { ...activity, text: maskStoredText(text) });
       });
       if (stored === null || activity === undefined) throw new AppError('not_found', 'the conversation does not exist');
       await runTurn(activity);
