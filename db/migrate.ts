@@ -5,10 +5,12 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/2026_11_26_120000_initial.js';
+import * as signIn from './migrations/2026_11_26_130000_sign_in.js';
 import type { Database } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_26_120000_initial': initial,
+  '2026_11_26_130000_sign_in': signIn,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {

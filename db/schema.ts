@@ -194,6 +194,45 @@ export interface AuditLogTable {
   detail: JSONColumnType<Record<string, unknown>>;
 }
 
+export interface SignInRequestsTable {
+  id: string;
+  channel: string;
+  conversationId: string;
+  conversationRef: JSONColumnType<Record<string, unknown>>;
+  locale: string;
+  state: string | null;
+  nonce: string | null;
+  codeVerifier: string | null;
+  createdAt: CreatedAt;
+  expiresAt: Instant;
+  openedAt: NullableInstant;
+  completedAt: NullableInstant;
+  issuer: string | null;
+  subject: string | null;
+  consumedAt: NullableInstant;
+}
+
+export interface VerifiedSessionsTable {
+  id: string;
+  conversationKey: string;
+  personId: string;
+  method: 'nygov' | 'ssn_pin';
+  issuer: string | null;
+  subject: string | null;
+  createdAt: CreatedAt;
+  lastSeenAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  expiresAt: Instant;
+  endedAt: NullableInstant;
+}
+
+export interface PinMailRequestsTable {
+  id: Generated<number>;
+  personId: string;
+  channel: string;
+  status: Generated<string>;
+  requestedAt: CreatedAt;
+}
+
 export interface Database {
   dataExtract: DataExtractTable;
   offices: OfficesTable;
@@ -212,6 +251,9 @@ export interface Database {
   issuedDocuments: IssuedDocumentsTable;
   officeMessages: OfficeMessagesTable;
   auditLog: AuditLogTable;
+  signInRequests: SignInRequestsTable;
+  verifiedSessions: VerifiedSessionsTable;
+  pinMailRequests: PinMailRequestsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
