@@ -1,0 +1,195 @@
+/**
+ * The browser half of sign-in: the one-time link sends the parent to NY.gov (authorization code
+ * with PKCE, state and nonce, all kept in the database, none in a cookie), and the callback proves
+ * who came back before telling the conversation. Identities are (issuer, subject), never an email.
+ * Refusals are calm localized pages; logs carry a code, never a token, code or claim.
+ */
+import type { ConversationReference } from 'botbuilder';
+import type { Kysely } from 'kysely';
+import * as client from 'openid-client';
+import {
+  claimSignInCallback,
+  completeSignInRequest,
+  findSignInRequest,
+  findSignInRequestByState,
+  openSignInRequest,
+} from '../../db/repositories/signIn.js';
+import type { Database } from '../../db/schema.js';
+import { resolveLocale, type Locale } from '../../locales/i18n.js';
+import type { Logger } from '../logger.js';
+import type { Request, Response, Server } from '../server.js';
+import { localeFromAcceptLanguage } from '../web/routes.js';
+import type { OidcClient } from './oidc.js';
+import { renderSignInResult, sendPage, type SignInOutcome } from './pages.js';
+import { hashLinkToken, LINK_TOKEN_PATTERN } from './SignInService.js';
+
+export const SIGN_IN_CALLBACK_PATH = '/signin/callback';
+
+export interface SignInCompleted {
+  readonly requestId: string;
+  readonly channel: string;
+  readonly conversationRef: Partial<ConversationReference>;
+}
+
+export interface SignInRouteDeps {
+  readonly db: Kysely<Database>;
+  /** No trailing slash; the redirect URI registered with the provider is built from it. */
+  readonly publicUrl: string;
+  readonly oidc: OidcClient;
+  /** Tells the conversation; called after the page is sent, and its failure only gets logged. */
+  readonly onCompleted: (completed: SignInCompleted) => Promise<void>;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+const STATUS: Record<Exclude<SignInOutcome, 'done'>, number> = {
+  unknown: 400,
+  expired: 410,
+  used: 410,
+  failed: 400,
+  unavailable: 503,
+};
+
+function queryParam(req: Request, name: string): string | undefined {
+  const query: unknown = req.query;
+  if (typeof query !== 'object' || query === null) return undefined;
+  const value = (query as Record<string, unknown>)[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Codes from openid-client (and the provider's OAuth error code); never messages, which may quote values. */
+function failureReason(error: unknown): Record<string, string> {
+  const out: Record<string, string> = { name: error instanceof Error ? error.name : typeof error };
+  if (typeof error === 'object' && error !== null) {
+    const { code, error: oauthError } = error as { code?: unknown; error?: unknown };
+    if (typeof code === 'string') out.reason = code;
+    if (typeof oauthError === 'string') out.oauthError = oauthError;
+  }
+  return out;
+}
+
+export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): void {
+  const { db, oidc, logger } = deps;
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const now = deps.now ?? (() => new Date());
+  const redirectUri = `${publicUrl}${SIGN_IN_CALLBACK_PATH}`;
+
+  function refuse(res: Response, locale: Locale, outcome: Exclude<SignInOutcome, 'done'>, code: string): void {
+    logger.info({ code }, 'sign-in refused');
+    sendPage(res, STATUS[outcome], locale, (nonce) => renderSignInResult(locale, outcome, nonce));
+  }
+
+  async function configuration(): Promise<client.Configuration | null> {
+    try {
+      return await oidc.configuration();
+    } catch (error) {
+      logger.error({ code: 'signin_discovery_failed', err: failureReason(error) }, 'identity provider discovery failed');
+      return null;
+    }
+  }
+
+  // Registered first and static, so the router never reads "callback" as a link token.
+  server.get(SIGN_IN_CALLBACK_PATH, async (req: Request, res: Response) => {
+    const fallbackLocale = localeFromAcceptLanguage(req.header('accept-language'));
+    try {
+      const state = queryParam(req, 'state');
+      const request = state === undefined ? null : await findSignInRequestByState(db, state);
+      if (state === undefined || request === null) return refuse(res, fallbackLocale, 'unknown', 'signin_unknown_state');
+      const locale = resolveLocale(request.locale);
+      if (request.completedAt !== null) return refuse(res, locale, 'used', 'signin_callback_replayed');
+      const at = now();
+      if (request.expiresAt.getTime() <= at.getTime()) return refuse(res, locale, 'expired', 'signin_link_expired');
+
+      const config = await configuration();
+      if (config === null) return refuse(res, locale, 'unavailable', 'signin_provider_unavailable');
+      const claimed = await claimSignInCallback(db, state, at);
+      if (claimed === null) return refuse(res, locale, 'used', 'signin_callback_replayed');
+
+      // The provider's answer as our registered redirect URI received it, whatever Host the proxy used.
+      const currentUrl = new URL(redirectUri);
+      currentUrl.search = new URL(req.url ?? '/', 'http://localhost').search;
+      let identity: { issuer: string; subject: string };
+      try {
+        const tokens = await client.authorizationCodeGrant(config, currentUrl, {
+          pkceCodeVerifier: claimed.codeVerifier,
+          expectedState: state,
+          expectedNonce: claimed.nonce,
+          idTokenExpected: true,
+        });
+        const claims = tokens.claims();
+        if (claims === undefined || typeof claims.sub !== 'string' || claims.sub === '') {
+          return refuse(res, locale, 'failed', 'signin_no_subject');
+        }
+        identity = { issuer: claims.iss, subject: claims.sub };
+      } catch (error) {
+        logger.warn({ code: 'signin_callback_rejected', err: failureReason(error) }, 'sign-in callback rejected');
+        return refuse(res, locale, 'failed', 'signin_callback_rejected');
+      }
+
+      const completed = await completeSignInRequest(db, request.id, identity, now());
+      if (!completed) return refuse(res, locale, 'used', 'signin_callback_replayed');
+      sendPage(res, 200, locale, (nonce) => renderSignInResult(locale, 'done', nonce));
+      logger.info({ code: 'signin_completed', channel: request.channel }, 'sign-in completed');
+
+      try {
+        await deps.onCompleted({
+          requestId: request.id,
+          channel: request.channel,
+          conversationRef: request.conversationRef as Partial<ConversationReference>,
+        });
+      } catch (error) {
+        logger.error({ code: 'signin_notify_failed', err: failureReason(error) }, 'could not tell the conversation about a sign-in');
+      }
+      return undefined;
+    } catch (error) {
+      logger.error({ code: 'signin_callback_error', err: failureReason(error) }, 'sign-in callback failed');
+      if (!res.headersSent) refuse(res, fallbackLocale, 'failed', 'signin_callback_error');
+      return undefined;
+    }
+  });
+
+  server.get('/signin/:token', async (req: Request, res: Response) => {
+    const fallbackLocale = localeFromAcceptLanguage(req.header('accept-language'));
+    try {
+      const token: unknown = req.params.token;
+      if (typeof token !== 'string' || !LINK_TOKEN_PATTERN.test(token)) return refuse(res, fallbackLocale, 'unknown', 'signin_unknown_link');
+      const request = await findSignInRequest(db, hashLinkToken(token));
+      if (request === null) return refuse(res, fallbackLocale, 'unknown', 'signin_unknown_link');
+      const locale = resolveLocale(request.locale);
+      if (request.openedAt !== null) return refuse(res, locale, 'used', 'signin_link_reused');
+      if (request.expiresAt.getTime() <= now().getTime()) return refuse(res, locale, 'expired', 'signin_link_expired');
+
+      // Discover before opening, so a provider outage does not burn the parent's one-time link.
+      const config = await configuration();
+      if (config === null) return refuse(res, locale, 'unavailable', 'signin_provider_unavailable');
+      const secrets = {
+        state: client.randomState(),
+        nonce: client.randomNonce(),
+        codeVerifier: client.randomPKCECodeVerifier(),
+      };
+      const codeChallenge = await client.calculatePKCECodeChallenge(secrets.codeVerifier);
+      if (!(await openSignInRequest(db, request.id, secrets, now()))) return refuse(res, locale, 'used', 'signin_link_reused');
+
+      const authorizationUrl = client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid',
+        response_type: 'code',
+        code_challenge: codeChallenge,
+        code_challenge_method: 'S256',
+        state: secrets.state,
+        nonce: secrets.nonce,
+        // Always a fresh login: on a shared computer someone else's NY.gov session must not sign
+        // this parent in as them.
+        prompt: 'login',
+        ui_locales: locale,
+      });
+      res.writeHead(302, { Location: authorizationUrl.href, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+      res.end();
+      return undefined;
+    } catch (error) {
+      logger.error({ code: 'signin_link_error', err: failureReason(error) }, 'sign-in link failed');
+      if (!res.headersSent) refuse(res, fallbackLocale, 'failed', 'signin_link_error');
+      return undefined;
+    }
+  });
+}

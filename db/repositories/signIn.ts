@@ -1,0 +1,158 @@
+/**
+ * One-time sign-in requests. Every step is a conditional UPDATE decided by the database, so a link,
+ * a callback and a completed identity each take effect once even with several server instances.
+ * Times come from the caller's clock, not SQL now(), so expiry is testable and consistent.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/**
+ * How long after completion the conversation may take the identity. The event usually arrives in
+ * a second; the margin covers a slow channel without leaving identities lying around.
+ */
+export const TAKE_WINDOW_MS = 5 * 60 * 1000;
+
+export interface SignInRequest {
+  readonly id: string;
+  readonly channel: string;
+  readonly conversationId: string;
+  readonly conversationRef: Record<string, unknown>;
+  readonly locale: string;
+  readonly state: string | null;
+  readonly nonce: string | null;
+  readonly codeVerifier: string | null;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly openedAt: Date | null;
+  readonly completedAt: Date | null;
+  readonly issuer: string | null;
+  readonly subject: string | null;
+  readonly consumedAt: Date | null;
+}
+
+export async function insertSignInRequest(
+  db: Executor,
+  request: {
+    id: string;
+    channel: string;
+    conversationId: string;
+    conversationRef: Record<string, unknown>;
+    locale: string;
+    createdAt: Date;
+    expiresAt: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('signInRequests')
+    .values({ ...request, conversationRef: JSON.stringify(request.conversationRef) })
+    .execute();
+}
+
+export async function findSignInRequest(db: Executor, id: string): Promise<SignInRequest | null> {
+  const row = await db.selectFrom('signInRequests').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ?? null;
+}
+
+export async function findSignInRequestByState(db: Executor, state: string): Promise<SignInRequest | null> {
+  const row = await db.selectFrom('signInRequests').selectAll().where('state', '=', state).executeTakeFirst();
+  return row ?? null;
+}
+
+/**
+ * Opens a link once: stores the authorization request's secrets and stamps `opened_at`. False when
+ * the link was opened before or has expired, including by a concurrent request that won the race.
+ */
+export async function openSignInRequest(
+  db: Executor,
+  id: string,
+  secrets: { state: string; nonce: string; codeVerifier: string },
+  now: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('signInRequests')
+    .set({ ...secrets, openedAt: now })
+    .where('id', '=', id)
+    .where('openedAt', 'is', null)
+    .where('expiresAt', '>', now)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Claims the callback for a state: hands back the PKCE verifier and nonce and erases the verifier,
+ * so the same callback (a replay, a double click, a second instance) can never be redeemed twice.
+ * Runs its own transaction (the row is locked between reading the verifier and erasing it).
+ */
+export async function claimSignInCallback(
+  db: Kysely<Database>,
+  state: string,
+  now: Date,
+): Promise<{ id: string; nonce: string; codeVerifier: string } | null> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('signInRequests')
+      .select(['id', 'nonce', 'codeVerifier'])
+      .where('state', '=', state)
+      .where('completedAt', 'is', null)
+      .where('codeVerifier', 'is not', null)
+      .where('nonce', 'is not', null)
+      .where('expiresAt', '>', now)
+      .forUpdate()
+      .executeTakeFirst();
+    if (row === undefined || row.codeVerifier === null || row.nonce === null) return null;
+    await trx.updateTable('signInRequests').set({ codeVerifier: null }).where('id', '=', row.id).execute();
+    return { id: row.id, nonce: row.nonce, codeVerifier: row.codeVerifier };
+  });
+}
+
+/** Records who signed in. False if the request was already completed. */
+export async function completeSignInRequest(
+  db: Executor,
+  id: string,
+  identity: { issuer: string; subject: string },
+  now: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('signInRequests')
+    .set({ issuer: identity.issuer, subject: identity.subject, completedAt: now })
+    .where('id', '=', id)
+    .where('completedAt', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Hands the identity of a completed request to its own conversation, once. The conversation check
+ * is in the same UPDATE, so a request id seen in one conversation is worthless in another.
+ */
+export async function takeCompletedSignIn(
+  db: Executor,
+  id: string,
+  conversationId: string,
+  now: Date,
+): Promise<{ issuer: string; subject: string } | null> {
+  const row = await db
+    .updateTable('signInRequests')
+    .set({ consumedAt: now })
+    .where('id', '=', id)
+    .where('conversationId', '=', conversationId)
+    .where('consumedAt', 'is', null)
+    .where('completedAt', 'is not', null)
+    .where('completedAt', '>', new Date(now.getTime() - TAKE_WINDOW_MS))
+    .where('issuer', 'is not', null)
+    .where('subject', 'is not', null)
+    .returning(['issuer', 'subject'])
+    .executeTakeFirst();
+  if (row === undefined || row.issuer === null || row.subject === null) return null;
+  return { issuer: row.issuer, subject: row.subject };
+}
+
+/** Housekeeping: requests whose link expired before `before` are of no further use. */
+export async function deleteExpiredSignInRequests(db: Executor, before: Date): Promise<number> {
+  const result = await db.deleteFrom('signInRequests').where('expiresAt', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,480 @@
+/**
+ * The sign-in edge against the real development provider on a real server: a browser is played
+ * with fetch (manual redirects, a cookie jar honouring paths, forms parsed from the HTML), so
+ * the relying party's checks are exercised by a provider that can actually refuse them.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { pino } from 'pino';
+import type { ConversationReference } from 'botbuilder';
+import { DEV_SESSION_SECRET } from '../../config.js';
+import { closeServer, createHttpServer, listen, type Server } from '../../channels/server.js';
+import {
+  assertDevIdentityProviderAllowed,
+  createDevIdentityProvider,
+  DEV_CLIENT_ID,
+  type DevIdentityProvider,
+} from '../../channels/signin/devIdp.js';
+import { OidcClient } from '../../channels/signin/oidc.js';
+import { registerSignInRoutes, type SignInCompleted } from '../../channels/signin/routes.js';
+import { SignInService, SIGN_IN_LINK_TTL_MS } from '../../channels/signin/SignInService.js';
+import { escapeHtml, pageText, type PageTexts } from '../../channels/web/page.js';
+import { completeSignInRequest, deleteExpiredSignInRequests, findSignInRequest, TAKE_WINDOW_MS } from '../../db/repositories/signIn.js';
+import type { Locale } from '../../locales/i18n.js';
+import { freePort } from '../helpers/app.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/database.js';
+
+const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+function texts(locale: Locale): PageTexts {
+  return JSON.parse(readFileSync(new URL(`../../locales/${locale}/page.json`, import.meta.url), 'utf8')) as PageTexts;
+}
+/** A page.json text as it appears in the HTML. */
+function shown(locale: Locale, key: string): string {
+  return escapeHtml(pageText(texts(locale), key));
+}
+
+interface Page {
+  readonly status: number;
+  readonly url: string;
+  readonly html: string;
+  readonly headers: Headers;
+}
+
+interface Form {
+  readonly action: string;
+  readonly fields: Record<string, string>;
+  readonly names: string[];
+}
+
+function parseForm(html: string, base: string): Form {
+  const form = /<form\b[^>]*\baction="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  if (form === null) throw new Error('no form on the page');
+  const fields: Record<string, string> = {};
+  const names: string[] = [];
+  for (const input of (form[2] ?? '').matchAll(/<input\b([^>]*)>/g)) {
+    const attrs = input[1] ?? '';
+    const name = /\bname="([^"]*)"/.exec(attrs)?.[1];
+    if (name === undefined) continue;
+    names.push(name);
+    fields[name] = /\bvalue="([^"]*)"/.exec(attrs)?.[1] ?? '';
+  }
+  return { action: new URL((form[1] ?? '').replace(/&amp;/g, '&'), base).href, fields, names };
+}
+
+/** Just enough browser: cookies scoped by path (as the provider sets them), redirects by hand. */
+class Browser {
+  private readonly jar = new Map<string, { value: string; path: string }>();
+
+  private cookieHeader(url: URL): string {
+    return [...this.jar.entries()]
+      .filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
+      .map(([key, c]) => `${key.split('|')[0]}=${c.value}`)
+      .join('; ');
+  }
+
+  private remember(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = '', ...attrs] = line.split(';').map((s) => s.trim());
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      const path = attrs.find((a) => /^path=/i.test(a))?.slice(5) ?? '/';
+      const gone = value === '' || attrs.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()));
+      const key = `${name}|${path}`;
+      if (gone) this.jar.delete(key);
+      else this.jar.set(key, { value, path });
+    }
+  }
+
+  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+    const target = new URL(url);
+    const headers: Record<string, string> = { 'accept-language': 'en' };
+    const cookie = this.cookieHeader(target);
+    if (cookie !== '') headers.cookie = cookie;
+    let body: string | undefined;
+    if (init.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    const res = await fetch(target, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'manual' });
+    this.remember(res);
+    return res;
+  }
+
+  /** Follows redirects until a page, or stops just before `stopAt` (returning its URL unvisited). */
+  async navigate(url: string, init: { form?: Record<string, string>; stopAt?: string } = {}): Promise<Page> {
+    let res = await this.request(url, init);
+    let current = url;
+    for (let hops = 0; res.status >= 300 && res.status < 400; hops += 1) {
+      if (hops > 10) throw new Error('redirect loop');
+      const location = res.headers.get('location');
+      if (location === null) throw new Error('redirect without a location');
+      current = new URL(location, current).href;
+      if (init.stopAt !== undefined && current.startsWith(init.stopAt)) {
+        return { status: res.status, url: current, html: '', headers: res.headers };
+      }
+      res = await this.request(current);
+    }
+    return { status: res.status, url: current, html: await res.text(), headers: res.headers };
+  }
+}
+
+function reference(conversationId: string): Partial<ConversationReference> {
+  return {
+    channelId: 'directline',
+    serviceUrl: 'http://127.0.0.1',
+    conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+    user: { id: 'dl_user', name: '' },
+    bot: { id: 'child-support-assistant', name: 'child-support-assistant' },
+  };
+}
+
+function requestIdOf(link: string): string {
+  return createHash('sha256').update(link.split('/').at(-1) ?? '').digest('hex');
+}
+
+describe('development identity provider guard', () => {
+  it('refuses to exist in production', async () => {
+    expect(() => assertDevIdentityProviderAllowed(true)).toThrow();
+    expect(() => assertDevIdentityProviderAllowed(false)).not.toThrow();
+    await expect(
+      createDevIdentityProvider({ publicUrl: 'http://127.0.0.1:1', sessionSecret: DEV_SESSION_SECRET, production: true }),
+    ).rejects.toMatchObject({ code: 'config_invalid' });
+  });
+});
+
+describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kind) => {
+  let database: TestDatabase;
+  let server: Server;
+  let publicUrl: string;
+  let idp: DevIdentityProvider;
+  let service: SignInService;
+  let clock: Date | null = null;
+  const now = (): Date => clock ?? new Date();
+  const completed: SignInCompleted[] = [];
+  let failNotify = false;
+  const restore: Array<() => void> = [];
+
+  beforeAll(async () => {
+    // oidc-provider announces development-only choices on the console; they are expected here.
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    restore.push(() => warn.mockRestore(), () => info.mockRestore());
+
+    database = await createTestDatabase(kind);
+    const port = await freePort();
+    publicUrl = `http://127.0.0.1:${port}`;
+    server = createHttpServer({ logger });
+    idp = await createDevIdentityProvider({ publicUrl, sessionSecret: DEV_SESSION_SECRET, production: false, logger });
+    idp.mount(server);
+    registerSignInRoutes(server, {
+      db: database.db,
+      publicUrl,
+      oidc: new OidcClient({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }),
+      onCompleted: async (event) => {
+        completed.push(event);
+        if (failNotify) throw new Error('adapter down');
+      },
+      logger,
+      now,
+    });
+    await listen(server, port, '127.0.0.1');
+    service = new SignInService({ db: database.db, publicUrl, now });
+  });
+
+  afterAll(async () => {
+    await closeServer(server);
+    await database.close();
+    for (const undo of restore) undo();
+  });
+
+  async function linkFor(conversationId: string, locale: Locale = 'en'): Promise<string> {
+    const { url } = await service.createLink({ conversation: reference(conversationId), channel: 'directline', locale });
+    return url;
+  }
+
+  /** From the link to the provider's login form. */
+  async function toLoginForm(browser: Browser, link: string): Promise<Page> {
+    const page = await browser.navigate(link);
+    expect(page.status).toBe(200);
+    expect(page.url.startsWith(`${publicUrl}/dev-idp/interaction/`)).toBe(true);
+    return page;
+  }
+
+  /** Logs in and consents, stopping right before our callback so a test can tamper first. */
+  async function toCallback(browser: Browser, loginPage: Page, login: string, password: string): Promise<string> {
+    const form = parseForm(loginPage.html, loginPage.url);
+    let page = await browser.navigate(form.action, { form: { ...form.fields, login, password }, stopAt: `${publicUrl}/signin/callback` });
+    if (page.status === 200) {
+      // The consent step: hidden fields and one button.
+      const consent = parseForm(page.html, page.url);
+      page = await browser.navigate(consent.action, { form: consent.fields, stopAt: `${publicUrl}/signin/callback` });
+    }
+    expect(page.url.startsWith(`${publicUrl}/signin/callback?`)).toBe(true);
+    return page.url;
+  }
+
+  it('creates a one-time link that stores only the hash of its token', async () => {
+    clock = new Date('2026-11-26T15:00:00Z');
+    try {
+      const { url, expiresAt } = await service.createLink({ conversation: reference('conv-link'), channel: 'directline', locale: 'es' });
+      expect(url).toMatch(new RegExp(`^${publicUrl}/signin/[A-Za-z0-9_-]{43}$`));
+      expect(expiresAt.getTime() - clock.getTime()).toBe(SIGN_IN_LINK_TTL_MS);
+      const row = await findSignInRequest(database.db, requestIdOf(url));
+      expect(row).toMatchObject({ conversationId: 'conv-link', channel: 'directline', locale: 'es', openedAt: null });
+      expect(row?.conversationRef).toMatchObject({ conversation: { id: 'conv-link' } });
+      expect(JSON.stringify(row)).not.toContain(url.split('/').at(-1));
+      await expect(service.createLink({ conversation: {}, channel: 'directline', locale: 'en' })).rejects.toThrow();
+    } finally {
+      clock = null;
+    }
+  });
+
+  it('signs Maria in and hands her identity to her conversation once', async () => {
+    const link = await linkFor('conv-maria');
+    const requestId = requestIdOf(link);
+    const browser = new Browser();
+
+    const first = await browser.request(link);
+    expect(first.status).toBe(302);
+    const authorization = new URL(first.headers.get('location') ?? '');
+    expect(authorization.href.startsWith(`${idp.issuer}/`)).toBe(true);
+    expect(Object.fromEntries(authorization.searchParams)).toMatchObject({
+      client_id: DEV_CLIENT_ID,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge_method: 'S256',
+      redirect_uri: `${publicUrl}/signin/callback`,
+    });
+    for (const param of ['state', 'nonce', 'code_challenge']) expect(authorization.searchParams.get(param)).toBeTruthy();
+
+    const loginPage = await browser.navigate(authorization.href);
+    expect(loginPage.status).toBe(200);
+    expect(loginPage.html).toContain('<html lang="en">');
+    expect(loginPage.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    const form = parseForm(loginPage.html, loginPage.url);
+    expect(form.names).toEqual(expect.arrayContaining(['login', 'password']));
+
+    const consentPage = await browser.navigate(form.action, { form: { login: 'maria.lopez@example.com', password: 'demo-maria-1' } });
+    // The consent step: hidden fields and one submit button, nothing to fill in.
+    expect(consentPage.url.startsWith(`${publicUrl}/dev-idp/interaction/`)).toBe(true);
+    expect(consentPage.html.match(/<input\b(?![^>]*type="hidden")[^>]*>/g)).toBeNull();
+    expect(consentPage.html.match(/<button\b/g)).toHaveLength(1);
+    const consent = parseForm(consentPage.html, consentPage.url);
+    const page = await browser.navigate(consent.action, { form: consent.fields });
+    expect(page.url.startsWith(`${publicUrl}/signin/callback?`)).toBe(true);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<html lang="en">');
+    expect(page.html).toContain(shown('en', 'signin.done.body'));
+    expect(page.html).toContain('href="/"');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/style-src 'nonce-[^']+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.html).not.toContain('<script');
+
+    expect(completed.filter((c) => c.requestId === requestId)).toEqual([
+      { requestId, channel: 'directline', conversationRef: expect.objectContaining({ conversation: expect.objectContaining({ id: 'conv-maria' }) }) },
+    ]);
+    await expect(service.takeCompleted(requestId, 'conv-someone-else')).resolves.toBeNull();
+    await expect(service.takeCompleted(requestId, 'conv-maria')).resolves.toEqual({ issuer: `${publicUrl}/dev-idp`, subject: 'nygov-0001' });
+    await expect(service.takeCompleted(requestId, 'conv-maria')).resolves.toBeNull();
+    await expect(service.takeCompleted(requestId, 'conv-someone-else')).resolves.toBeNull();
+  });
+
+  it('speaks the conversation language on the provider and on the result page', async () => {
+    const link = await linkFor('conv-new-user', 'zh-Hans');
+    const browser = new Browser();
+    const loginPage = await toLoginForm(browser, link);
+    expect(loginPage.html).toContain('<html lang="zh-Hans">');
+    expect(loginPage.html).toContain(shown('zh-Hans', 'devIdp.password'));
+    const callback = await toCallback(browser, loginPage, 'New.User@example.com', 'demo-new-1');
+    const page = await browser.navigate(callback);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<html lang="zh-Hans">');
+    expect(page.html).toContain(shown('zh-Hans', 'signin.done.body'));
+    await expect(service.takeCompleted(requestIdOf(link), 'conv-new-user')).resolves.toEqual({
+      issuer: `${publicUrl}/dev-idp`,
+      subject: 'nygov-0100',
+    });
+  });
+
+  it('shows the login form again, with an error, after a wrong password', async () => {
+    const link = await linkFor('conv-wrong-password');
+    const browser = new Browser();
+    const loginPage = await toLoginForm(browser, link);
+    const form = parseForm(loginPage.html, loginPage.url);
+
+    for (const attempt of [
+      { login: 'maria.lopez@example.com', password: 'demo-maria-2' },
+      { login: 'nobody@example.com', password: 'demo-maria-1' },
+      { login: 'maria.lopez@example.com', password: '' },
+    ]) {
+      const again = await browser.navigate(form.action, { form: attempt });
+      expect(again.status).toBe(401);
+      expect(again.html).toContain(shown('en', 'devIdp.error'));
+      expect(parseForm(again.html, again.url).names).toEqual(expect.arrayContaining(['login', 'password']));
+      expect(again.html).not.toContain(attempt.password === '' ? 'value="demo' : attempt.password);
+    }
+    expect(completed.some((c) => c.requestId === requestIdOf(link))).toBe(false);
+
+    // The same interaction still accepts the right password.
+    let final = await browser.navigate(form.action, { form: { login: 'maria.lopez@example.com', password: 'demo-maria-1' } });
+    if (final.url.includes('/dev-idp/interaction/')) {
+      const consent = parseForm(final.html, final.url);
+      final = await browser.navigate(consent.action, { form: consent.fields });
+    }
+    expect(final.status).toBe(200);
+    expect(final.html).toContain(shown('en', 'signin.done.body'));
+  });
+
+  it('refuses an unknown link', async () => {
+    for (const token of [randomBytes(32).toString('base64url'), 'short', `${'x'.repeat(42)}!`]) {
+      const page = await new Browser().navigate(`${publicUrl}/signin/${token}`);
+      expect(page.status).toBe(400);
+      expect(page.html).toContain(shown('en', 'signin.refused.unknown'));
+      expect(page.html).toContain('href="/"');
+    }
+  });
+
+  it('refuses an expired link without opening it', async () => {
+    clock = new Date(Date.now() - SIGN_IN_LINK_TTL_MS - 1000);
+    const link = await linkFor('conv-expired', 'es');
+    clock = null;
+    const page = await new Browser().navigate(link);
+    expect(page.status).toBe(410);
+    expect(page.html).toContain('<html lang="es">');
+    expect(page.html).toContain(shown('es', 'signin.refused.expired'));
+    expect((await findSignInRequest(database.db, requestIdOf(link)))?.openedAt).toBeNull();
+  });
+
+  it('refuses a link opened a second time', async () => {
+    const link = await linkFor('conv-reused');
+    expect((await new Browser().request(link)).status).toBe(302);
+    const page = await new Browser().navigate(link);
+    expect(page.status).toBe(410);
+    expect(page.html).toContain(shown('en', 'signin.refused.used'));
+  });
+
+  it('refuses a callback with a state it never issued, and the real one still works', async () => {
+    const link = await linkFor('conv-wrong-state');
+    const browser = new Browser();
+    const callback = await toCallback(browser, await toLoginForm(browser, link), 'maria.lopez@example.com', 'demo-maria-1');
+    const forged = new URL(callback);
+    forged.searchParams.set('state', randomBytes(32).toString('base64url'));
+    const refused = await browser.navigate(forged.href);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain(shown('en', 'signin.refused.unknown'));
+    const noState = new URL(callback);
+    noState.searchParams.delete('state');
+    expect((await browser.navigate(noState.href)).status).toBe(400);
+    expect(completed.some((c) => c.requestId === requestIdOf(link))).toBe(false);
+
+    const page = await browser.navigate(callback);
+    expect(page.status).toBe(200);
+    expect(completed.some((c) => c.requestId === requestIdOf(link))).toBe(true);
+  });
+
+  it('refuses an ID token whose nonce is not the one kept for the request', async () => {
+    const link = await linkFor('conv-nonce');
+    const requestId = requestIdOf(link);
+    const browser = new Browser();
+    const callback = await toCallback(browser, await toLoginForm(browser, link), 'maria.lopez@example.com', 'demo-maria-1');
+    await database.db.updateTable('signInRequests').set({ nonce: 'not-the-nonce-the-provider-saw' }).where('id', '=', requestId).execute();
+
+    const page = await browser.navigate(callback);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain(shown('en', 'signin.refused.failed'));
+    expect(completed.some((c) => c.requestId === requestId)).toBe(false);
+    const row = await findSignInRequest(database.db, requestId);
+    expect(row?.completedAt).toBeNull();
+    expect(row?.subject).toBeNull();
+    await expect(service.takeCompleted(requestId, 'conv-nonce')).resolves.toBeNull();
+    // The attempt is spent: the same callback cannot be tried again.
+    expect((await browser.navigate(callback)).status).toBe(410);
+  });
+
+  it('refuses a replayed callback', async () => {
+    const link = await linkFor('conv-replay');
+    const requestId = requestIdOf(link);
+    const browser = new Browser();
+    const callback = await toCallback(browser, await toLoginForm(browser, link), 'maria.lopez@example.com', 'demo-maria-1');
+    expect((await browser.navigate(callback)).status).toBe(200);
+    const again = await new Browser().navigate(callback);
+    expect(again.status).toBe(410);
+    expect(again.html).toContain(shown('en', 'signin.refused.used'));
+    expect(completed.filter((c) => c.requestId === requestId)).toHaveLength(1);
+  });
+
+  it('still shows the signed-in page when telling the conversation fails', async () => {
+    const link = await linkFor('conv-notify-fails');
+    const browser = new Browser();
+    const callback = await toCallback(browser, await toLoginForm(browser, link), 'maria.lopez@example.com', 'demo-maria-1');
+    failNotify = true;
+    try {
+      const page = await browser.navigate(callback);
+      expect(page.status).toBe(200);
+      expect(page.html).toContain(shown('en', 'signin.done.body'));
+    } finally {
+      failNotify = false;
+    }
+    expect(completed.some((c) => c.requestId === requestIdOf(link))).toBe(true);
+  });
+
+  it('does not burn the link while the provider cannot be reached', async () => {
+    const deadPort = await freePort();
+    const other = createHttpServer({ logger });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    registerSignInRoutes(other, {
+      db: database.db,
+      publicUrl: base,
+      oidc: new OidcClient({ issuer: `http://127.0.0.1:${deadPort}/dev-idp`, clientId: DEV_CLIENT_ID, clientSecret: 'x' }),
+      onCompleted: async () => undefined,
+      logger,
+    });
+    await listen(other, port, '127.0.0.1');
+    try {
+      const { url } = await new SignInService({ db: database.db, publicUrl: base }).createLink({
+        conversation: reference('conv-provider-down'),
+        channel: 'directline',
+        locale: 'en',
+      });
+      const page = await new Browser().navigate(url);
+      expect(page.status).toBe(503);
+      expect(page.html).toContain(shown('en', 'signin.refused.unavailable'));
+      expect((await findSignInRequest(database.db, requestIdOf(url)))?.openedAt).toBeNull();
+    } finally {
+      await closeServer(other);
+    }
+  });
+
+  it('hands out an identity only shortly after the sign-in completed', async () => {
+    const at = new Date('2026-11-26T15:00:00Z');
+    clock = at;
+    try {
+      const link = await linkFor('conv-late');
+      const requestId = requestIdOf(link);
+      await expect(service.takeCompleted(requestId, 'conv-late')).resolves.toBeNull();
+      expect(await completeSignInRequest(database.db, requestId, { issuer: idp.issuer, subject: 'nygov-0001' }, at)).toBe(true);
+      expect(await completeSignInRequest(database.db, requestId, { issuer: idp.issuer, subject: 'nygov-0002' }, at)).toBe(false);
+      clock = new Date(at.getTime() + TAKE_WINDOW_MS + 1);
+      await expect(service.takeCompleted(requestId, 'conv-late')).resolves.toBeNull();
+      clock = new Date(at.getTime() + TAKE_WINDOW_MS - 1);
+      await expect(service.takeCompleted(requestId, 'conv-late')).resolves.toEqual({ issuer: idp.issuer, subject: 'nygov-0001' });
+    } finally {
+      clock = null;
+    }
+  });
+
+  it('clears out requests whose link expired long ago, and only those', async () => {
+    clock = new Date('2000-01-01T00:00:00Z');
+    const old = await linkFor('conv-ancient');
+    clock = null;
+    const fresh = await linkFor('conv-fresh');
+    expect(await deleteExpiredSignInRequests(database.db, new Date('2000-01-02T00:00:00Z'))).toBe(1);
+    expect(await findSignInRequest(database.db, requestIdOf(old))).toBeNull();
+    expect(await findSignInRequest(database.db, requestIdOf(fresh))).not.toBeNull();
+  });
+});
