@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase, type OpenDatabase } from './connect.js';
 import { isAppError } from './errors.js';
 import { migrateToLatest } from './migrate.js';
-import { importSeed, readSeedFile } from './seed.js';
+import { importSeed, readSeedFile, type SeedData } from './seed.js';
 
 const USAGE = 'usage: tsx db/cli.ts migrate | seed FILE';
 
@@ -17,9 +17,7 @@ async function migrate(open: OpenDatabase): Promise<void> {
   for (const migration of ran) console.log(`${open.kind}: ${migration.migrationName} ${migration.status}`);
 }
 
-async function seed(open: OpenDatabase, file: string, ssnHmacKey: string): Promise<void> {
-  // Validate before touching the database, so a bad file leaves the schema and data as they were.
-  const data = await readSeedFile(file);
+async function seed(open: OpenDatabase, file: string, data: SeedData, ssnHmacKey: string): Promise<void> {
   await migrate(open);
   const summary = await importSeed(open.db, data, { ssnHmacKey });
   console.log(`${open.kind}: imported ${file} (${summary.format}, as of ${summary.asOf})`);
@@ -33,10 +31,12 @@ async function main(args: readonly string[]): Promise<void> {
     throw new UsageError(USAGE);
   }
   const config = loadConfig();
+  // Validate before touching the database, so a bad file leaves the schema and data as they were.
+  const data = command === 'seed' && file !== undefined ? await readSeedFile(file) : null;
   const open = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
   try {
     if (command === 'migrate') await migrate(open);
-    else if (file !== undefined) await seed(open, file, config.ssnHmacKey);
+    else if (file !== undefined && data !== null) await seed(open, file, data, config.ssnHmacKey);
   } finally {
     await open.close();
   }

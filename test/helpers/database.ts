@@ -39,6 +39,26 @@ async function adminQuery(url: string, statement: string): Promise<void> {
   }
 }
 
+/**
+ * pg's pool.end() resolves before its sockets have closed; a FORCE drop at that moment kills those
+ * backends and the dying clients raise an unhandled 'error' in whichever test runs next. So wait
+ * for them to go first, and force only what is still there after a few seconds.
+ */
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const result = await client.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+      if (Number(result.rows[0]?.n ?? 0) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createTestDatabase(
   kind: DatabaseKind,
   opts: { migrate?: boolean } = {},
@@ -55,7 +75,7 @@ export async function createTestDatabase(
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const target = new URL(adminUrl);
   target.pathname = `/${name}`;
-  const drop = (): Promise<void> => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const drop = (): Promise<void> => dropDatabase(adminUrl, name);
   try {
     const opened = await openDatabase({ databaseUrl: target.toString(), pgliteDir: 'memory://' });
     if (migrate) {
