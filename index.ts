@@ -2,28 +2,35 @@
  * Composition root: the only place that builds the server, storage, state, dialogs, bot and channel
  * adapters. Everything else receives what it needs, so tests can hand in fakes.
  */
+import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { ConversationState, UserState } from 'botbuilder';
+import { ActivityTypes, ConversationState, TurnContext, UserState } from 'botbuilder';
 import { ChildSupportBot } from './bots/ChildSupportBot.js';
 import { createStateAccessors } from './bots/state.js';
 import { createTurnErrorHandler } from './bots/turnError.js';
 import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botframework.js';
-import { DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
+import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
 import { createLogger, maskSensitiveNumbers, type Logger } from './channels/logger.js';
 import { registerOpsRoutes } from './channels/ops.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
 import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
+import { SignInService } from './channels/signin/SignInService.js';
+import { createDevIdentityProvider } from './channels/signin/devIdp.js';
+import { OidcClient } from './channels/signin/oidc.js';
+import { registerSignInRoutes, type SignInCompleted } from './channels/signin/routes.js';
 import { registerWebRoutes } from './channels/web/routes.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/connect.js';
+import { AppError } from './db/errors.js';
 import { isDatabaseReachable } from './db/health.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoIfEmpty } from './db/seed.js';
 import { DatabaseStorage } from './db/storage.js';
 import { KeywordRecognizer } from './dialogs/recognizer/KeywordRecognizer.js';
 import { MainDialog } from './dialogs/MainDialog.js';
+import { SIGN_IN_COMPLETED_EVENT } from './dialogs/auth/ports.js';
 
 export interface RunningApp {
   /** The address the server listens on. */
@@ -63,7 +70,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const userState = new UserState(storage);
   const accessors = createStateAccessors(conversationState, userState);
   const recognizer = new KeywordRecognizer();
-  const dialog = new MainDialog({ recognizer, logger });
+  const signIn = new SignInService({ db, publicUrl: config.publicUrl });
+  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
   const metrics = createMetrics();
@@ -80,6 +88,40 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const server = createHttpServer({ logger });
   registerOpsRoutes(server, { isReady: () => isDatabaseReachable(db), registry: metrics.registry });
   registerWebRoutes(server, { logger });
+
+  // NY.gov, or in development its stand-in on this same server (never in production: config refuses).
+  const devIdp =
+    config.oidc === null
+      ? await createDevIdentityProvider({
+          publicUrl: config.publicUrl,
+          sessionSecret: config.sessionSecret,
+          production: config.production,
+          logger,
+        })
+      : null;
+  devIdp?.mount(server);
+  const oidcSettings = config.oidc ?? devIdp;
+  if (oidcSettings === null) throw new AppError('config_invalid', 'no identity provider is configured');
+  const oidc = new OidcClient(oidcSettings);
+  // The parent finished signing in: continue their conversation by itself, in the channel it lives in.
+  const onCompleted = async ({ requestId, channel, conversationRef }: SignInCompleted): Promise<void> => {
+    const event = TurnContext.applyConversationReference(
+      { type: ActivityTypes.Event, name: SIGN_IN_COMPLETED_EVENT, value: { requestId }, id: randomUUID(), timestamp: new Date() },
+      conversationRef,
+      true,
+    );
+    if (channel === DIRECT_LINE_CHANNEL_ID) {
+      await directLine.processActivity(event, (context) => bot.run(context));
+      return;
+    }
+    await cloud.continueConversationAsync(config.microsoftApp.appId ?? '', conversationRef, async (context) => {
+      context.activity.type = ActivityTypes.Event;
+      context.activity.name = SIGN_IN_COMPLETED_EVENT;
+      context.activity.value = { requestId };
+      await bot.run(context);
+    });
+  };
+  registerSignInRoutes(server, { db, publicUrl: config.publicUrl, oidc, onCompleted, logger });
   registerDirectLineRoutes(server, {
     db,
     adapter: directLine,

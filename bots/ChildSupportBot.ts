@@ -5,6 +5,7 @@
 import { ActivityHandler, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import type { Logger } from '../channels/logger.js';
+import { SIGN_IN_COMPLETED_EVENT } from '../dialogs/auth/ports.js';
 import {
   announceLanguage,
   attachSession,
@@ -52,6 +53,8 @@ export class ChildSupportBot extends ActivityHandler {
 
     this.onEvent(async (context, next) => {
       if (context.activity.name === SET_LANGUAGE_EVENT) await this.setLanguage(context);
+      // The sign-in edge reports a finished NY.gov sign-in: the dialog waiting for it takes it.
+      else if (context.activity.name === SIGN_IN_COMPLETED_EVENT) await runDialog(this.dialog, context, this.accessors.dialogState);
       await next();
     });
   }

@@ -2,14 +2,27 @@
  * Routes each message to an answer or a dialog, and does nothing else. A new flow is one entry in
  * `routes` (`{ dialogId }`) plus one `addDialog`; it then inherits the interruptions of the base.
  */
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import {
+  Dialog,
   WaterfallDialog,
+  type DialogContext,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import type { Kysely } from 'kysely';
 import type { Logger } from '../channels/logger.js';
+import { endSessions } from '../db/repositories/sessions.js';
+import type { Database } from '../db/schema.js';
+import { BALANCE_DIALOG, BalanceDialog } from './account/BalanceDialog.js';
+import { conversationKeyOf } from './auth/conversation.js';
+import type { SignInPort } from './auth/ports.js';
+import { SIGN_IN_DIALOG, SignInDialog, type SignInOptions } from './auth/SignInDialog.js';
+import { SIGN_IN_WAIT_DIALOG, isSignInCompleted } from './auth/SignInWaitDialog.js';
+import type { AccountDeps } from './deps.js';
 import { looksSensitive } from './input/screenInput.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
+import { PIN_HELP_DIALOG, PinHelpDialog } from './pin/PinHelpDialog.js';
 import type { Intent, Recognition, Recognizer } from './recognizer/Recognizer.js';
 
 export const MAIN_DIALOG = 'MainDialog';
@@ -23,18 +36,33 @@ export type Route =
 export interface MainDialogDeps {
   recognizer: Recognizer;
   logger?: Logger;
+  db: Kysely<Database>;
+  signIn: SignInPort;
+  /** The key `db/crypto.hmacSsn` uses; the same one the data was loaded with. */
+  ssnHmacKey: string;
+  /** The clock for sessions and lockouts; tests pass a fixed one. */
+  now?: () => Date;
+}
+
+/** The innermost active dialog: only a dialog actually waiting for sign-in may see its event. */
+function leafDialogId(dc: DialogContext): string | undefined {
+  let current = dc;
+  for (let child = current.child; child !== undefined; child = current.child) current = child;
+  return current.activeDialog?.id;
 }
 
 export class MainDialog extends InterruptibleDialog {
   private readonly routes: Readonly<Record<Intent, Route>>;
+  private readonly deps: AccountDeps;
 
-  constructor({ recognizer, logger }: MainDialogDeps) {
+  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now }: MainDialogDeps) {
     super(MAIN_DIALOG, recognizer, logger);
+    this.deps = { db, signIn, ssnHmacKey, now: now ?? (() => new Date()), ...(logger === undefined ? {} : { logger }) };
     const say = (key: string): Route => ({ reply: (step) => this.say(step.context, key) });
-    // Account questions need sign-in, which is not built yet: say so honestly and name the helpline.
+    // Questions whose answers are not built yet: say so honestly and name the helpline.
     const accountUnavailable = say('account.unavailable');
     this.routes = {
-      balance: accountUnavailable,
+      balance: { dialogId: BALANCE_DIALOG },
       last_payment: accountUnavailable,
       payment_history: accountUnavailable,
       disbursements: accountUnavailable,
@@ -42,8 +70,8 @@ export class MainDialog extends InterruptibleDialog {
       monthly_notice: accountUnavailable,
       payment_coupon: accountUnavailable,
       contact_office: accountUnavailable,
-      sign_in: accountUnavailable,
-      pin_help: say('pin.help'),
+      sign_in: { dialogId: SIGN_IN_DIALOG },
+      pin_help: { dialogId: PIN_HELP_DIALOG },
       greeting: say('greeting.reply'),
       cancel: say('cancel.nothing'),
       none: say('none.reply'),
@@ -57,11 +85,37 @@ export class MainDialog extends InterruptibleDialog {
         },
       },
     };
+    this.addDialog(new BalanceDialog(this.deps));
+    this.addDialog(new SignInDialog(this.deps));
+    this.addDialog(new PinHelpDialog(this.deps));
     this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.finalStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }
 
+  /**
+   * The bot hands in the sign-in completion event as well as messages. It reaches only a dialog
+   * waiting for it; anywhere else (say, half-way through typing the SSN) it is dropped unread.
+   */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const { activity } = innerDc.context;
+    if (activity.type === ActivityTypes.Message) return super.onContinueDialog(innerDc);
+    if (isSignInCompleted(activity) && leafDialogId(innerDc) === SIGN_IN_WAIT_DIALOG) return super.onContinueDialog(innerDc);
+    this.logger?.info({ activityType: activity.type }, 'non-message activity ignored by the active dialog');
+    return Dialog.EndOfTurn;
+  }
+
+  /** Ends the verified session on the server before the conversation forgets its own state. */
+  protected override async signOut(context: TurnContext): Promise<void> {
+    await endSessions(this.deps.db, conversationKeyOf(context), this.deps.now());
+    await super.signOut(context);
+  }
+
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.context.activity.type !== ActivityTypes.Message) {
+      // A sign-in finished while nothing was waiting for it still signs the parent in.
+      if (isSignInCompleted(step.context.activity)) return step.beginDialog(SIGN_IN_DIALOG, { fromEvent: true } satisfies SignInOptions);
+      return step.endDialog();
+    }
     const text = await this.screen(step.context);
     if (text === undefined) return step.endDialog();
     if (looksSensitive(text)) {

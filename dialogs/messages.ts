@@ -14,6 +14,7 @@ export const COMMANDS = [
   'contact_office',
   'pin_help',
   'language',
+  'sign_in',
   'sign_out',
   'help',
   'cancel',

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity } from 'botbuilder';
 import { ChildSupportBot } from '../../bots/ChildSupportBot.js';
 import { createStateAccessors } from '../../bots/state.js';
@@ -7,8 +7,18 @@ import { LANGUAGE_CHANGED_EVENT, SET_LANGUAGE_EVENT } from '../../dialogs/langua
 import { MainDialog } from '../../dialogs/MainDialog.js';
 import { helpText, sayIn, welcomeText } from '../../dialogs/messages.js';
 import { KeywordRecognizer } from '../../dialogs/recognizer/KeywordRecognizer.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { Clock, FakeSignIn } from '../dialogs/support/account.js';
 
 const logger = createLogger({ level: 'silent' });
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase('pglite');
+});
+afterAll(async () => {
+  await database.close();
+});
 
 function harness(storage = new MemoryStorage()) {
   const conversationState = new ConversationState(storage);
@@ -16,7 +26,13 @@ function harness(storage = new MemoryStorage()) {
   const bot = new ChildSupportBot({
     conversationState,
     userState,
-    dialog: new MainDialog({ recognizer: new KeywordRecognizer(), logger }),
+    dialog: new MainDialog({
+      recognizer: new KeywordRecognizer(),
+      logger,
+      db: database.db,
+      signIn: new FakeSignIn(new Clock()),
+      ssnHmacKey: 'test-key',
+    }),
     logger,
   });
   const adapter = new TestAdapter((context) => bot.run(context));
@@ -75,7 +91,7 @@ describe('ChildSupportBot', () => {
     expect(switched[0]?.text).toBe(sayIn('zh-Hans')('language.changed'));
     expect(switched[1]).toMatchObject({ type: 'event', name: LANGUAGE_CHANGED_EVENT, value: 'zh-Hans' });
     expect((await say('help', 'en-US'))[0]?.text).toBe(helpText('zh-Hans'));
-    expect((await say('balance', 'en-US'))[0]?.text).toBe(sayIn('zh-Hans')('account.unavailable'));
+    expect((await say('statement', 'en-US'))[0]?.text).toBe(sayIn('zh-Hans')('account.unavailable'));
   });
 
   it('keeps the choice in storage, across bot instances', async () => {

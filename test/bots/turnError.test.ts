@@ -9,6 +9,7 @@ import { MainDialog } from '../../dialogs/MainDialog.js';
 import { sayIn } from '../../dialogs/messages.js';
 import { KeywordRecognizer } from '../../dialogs/recognizer/KeywordRecognizer.js';
 import type { Recognition, Recognizer } from '../../dialogs/recognizer/Recognizer.js';
+import { Clock, FakeSignIn, unreachableDatabase } from '../dialogs/support/account.js';
 
 /** Understands "中文" like the real one, and fails on anything else. */
 class FailingRecognizer implements Recognizer {
@@ -35,7 +36,13 @@ function harness() {
   const bot = new ChildSupportBot({
     conversationState,
     userState: new UserState(storage),
-    dialog: new MainDialog({ recognizer: new FailingRecognizer(), logger }),
+    dialog: new MainDialog({
+      recognizer: new FailingRecognizer(),
+      logger,
+      db: unreachableDatabase(),
+      signIn: new FakeSignIn(new Clock()),
+      ssnHmacKey: 'unused',
+    }),
     logger,
   });
   const adapter = new TestAdapter((context) => bot.run(context));

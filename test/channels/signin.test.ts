@@ -24,6 +24,7 @@ import { completeSignInRequest, deleteExpiredSignInRequests, findSignInRequest, 
 import type { Locale } from '../../locales/i18n.js';
 import { freePort } from '../helpers/app.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/database.js';
+import { Browser, parseForm, type Page } from '../helpers/browser.js';
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -33,92 +34,6 @@ function texts(locale: Locale): PageTexts {
 /** A page.json text as it appears in the HTML. */
 function shown(locale: Locale, key: string): string {
   return escapeHtml(pageText(texts(locale), key));
-}
-
-interface Page {
-  readonly status: number;
-  readonly url: string;
-  readonly html: string;
-  readonly headers: Headers;
-}
-
-interface Form {
-  readonly action: string;
-  readonly fields: Record<string, string>;
-  readonly names: string[];
-}
-
-function parseForm(html: string, base: string): Form {
-  const form = /<form\b[^>]*\baction="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  if (form === null) throw new Error('no form on the page');
-  const fields: Record<string, string> = {};
-  const names: string[] = [];
-  for (const input of (form[2] ?? '').matchAll(/<input\b([^>]*)>/g)) {
-    const attrs = input[1] ?? '';
-    const name = /\bname="([^"]*)"/.exec(attrs)?.[1];
-    if (name === undefined) continue;
-    names.push(name);
-    fields[name] = /\bvalue="([^"]*)"/.exec(attrs)?.[1] ?? '';
-  }
-  return { action: new URL((form[1] ?? '').replace(/&amp;/g, '&'), base).href, fields, names };
-}
-
-/** Just enough browser: cookies scoped by path (as the provider sets them), redirects by hand. */
-class Browser {
-  private readonly jar = new Map<string, { value: string; path: string }>();
-
-  private cookieHeader(url: URL): string {
-    return [...this.jar.entries()]
-      .filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
-      .map(([key, c]) => `${key.split('|')[0]}=${c.value}`)
-      .join('; ');
-  }
-
-  private remember(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...attrs] = line.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      const path = attrs.find((a) => /^path=/i.test(a))?.slice(5) ?? '/';
-      const gone = value === '' || attrs.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()));
-      const key = `${name}|${path}`;
-      if (gone) this.jar.delete(key);
-      else this.jar.set(key, { value, path });
-    }
-  }
-
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const target = new URL(url);
-    const headers: Record<string, string> = { 'accept-language': 'en' };
-    const cookie = this.cookieHeader(target);
-    if (cookie !== '') headers.cookie = cookie;
-    let body: string | undefined;
-    if (init.form !== undefined) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    }
-    const res = await fetch(target, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'manual' });
-    this.remember(res);
-    return res;
-  }
-
-  /** Follows redirects until a page, or stops just before `stopAt` (returning its URL unvisited). */
-  async navigate(url: string, init: { form?: Record<string, string>; stopAt?: string } = {}): Promise<Page> {
-    let res = await this.request(url, init);
-    let current = url;
-    for (let hops = 0; res.status >= 300 && res.status < 400; hops += 1) {
-      if (hops > 10) throw new Error('redirect loop');
-      const location = res.headers.get('location');
-      if (location === null) throw new Error('redirect without a location');
-      current = new URL(location, current).href;
-      if (init.stopAt !== undefined && current.startsWith(init.stopAt)) {
-        return { status: res.status, url: current, html: '', headers: res.headers };
-      }
-      res = await this.request(current);
-    }
-    return { status: res.status, url: current, html: await res.text(), headers: res.headers };
-  }
 }
 
 function reference(conversationId: string): Partial<ConversationReference> {

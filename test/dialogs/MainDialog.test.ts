@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { MAX_INPUT_LENGTH } from '../../dialogs/input/screenInput.js';
@@ -8,6 +8,16 @@ import { helpText, sayIn } from '../../dialogs/messages.js';
 import { KeywordRecognizer } from '../../dialogs/recognizer/KeywordRecognizer.js';
 import type { Recognition, Recognizer } from '../../dialogs/recognizer/Recognizer.js';
 import type { Locale } from '../../locales/i18n.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { Clock, FakeSignIn } from './support/account.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase('pglite');
+});
+afterAll(async () => {
+  await database.close();
+});
 
 /** Counts calls so a test can prove a text never reached recognition. */
 class CountingRecognizer implements Recognizer {
@@ -20,7 +30,9 @@ class CountingRecognizer implements Recognizer {
 }
 
 function client(recognizer: Recognizer = new KeywordRecognizer()): DialogTestClient {
-  return new DialogTestClient('test', new MainDialog({ recognizer }));
+  const clock = new Clock();
+  const signIn = new FakeSignIn(clock);
+  return new DialogTestClient('test', new MainDialog({ recognizer, db: database.db, signIn, ssnHmacKey: 'test-key', now: clock.now }));
 }
 
 async function reply(text: string, locale = 'en-US', extra: Partial<Activity> = {}): Promise<Partial<Activity>> {
@@ -68,16 +80,23 @@ describe('MainDialog', () => {
     expect(text).toContain('866-875-9975');
   });
 
-  it.each(['balance', 'last payment', 'payments', 'disbursements', 'statement', 'monthly notice', 'coupon', 'email my office', 'sign in'])(
+  it.each(['last payment', 'payments', 'disbursements', 'statement', 'monthly notice', 'coupon', 'email my office'])(
     'answers %j honestly: accounts cannot be opened here yet',
     async (text) => {
       expect((await reply(text)).text).toBe(en('account.unavailable'));
     },
   );
 
-  it('answers account questions in Chinese and Spanish too', async () => {
-    expect((await reply('我的余额是多少', 'zh-CN')).text).toBe(sayIn('zh-Hans')('account.unavailable'));
-    expect((await reply('¿cuánto debo?', 'es-US')).text).toBe(sayIn('es')('account.unavailable'));
+  it.each<[string, string, Locale]>([
+    ['balance', 'en-US', 'en'],
+    ['sign in', 'en-US', 'en'],
+    ['我的余额是多少', 'zh-CN', 'zh-Hans'],
+    ['¿cuánto debo?', 'es-US', 'es'],
+  ])('%j asks to sign in with NY.gov first, with a link', async (text, tag, locale) => {
+    const answer = (await reply(text, tag)).text ?? '';
+    const url = /https:\/\/\S+/.exec(answer)?.[0] ?? '';
+    expect(url).toMatch(/^https:\/\/assistant\.example\.test\/signin\//);
+    expect(answer).toBe(sayIn(locale)('auth.sign_in_link', { url, count: 10 }));
   });
 
   it('says it did not understand, without echoing', async () => {
@@ -133,7 +152,7 @@ describe('MainDialog', () => {
     });
 
     it('strips control characters before recognizing', async () => {
-      expect((await reply('bal\u0000ance\u0007')).text).toBe(en('account.unavailable'));
+      expect((await reply('state\u0000ment\u0007')).text).toBe(en('account.unavailable'));
     });
 
     it('warns about an SSN or PIN typed unasked, and never repeats it', async () => {

@@ -131,6 +131,7 @@ describe('KeywordRecognizer', () => {
       contact_office: 'contact_office',
       pin_help: 'pin_help',
       language: 'language',
+      sign_in: 'sign_in',
       sign_out: 'sign_out',
       help: 'help',
       cancel: 'cancel',

@@ -1,0 +1,90 @@
+/**
+ * Sends the NY.gov sign-in link and waits for the sign-in edge to say it was used. Anything the
+ * parent types meanwhile (that is not help, cancel…, which the main dialog answers first) gets a
+ * reminder with a fresh link: the link's token is never kept in bot state, and a fresh one also
+ * outlives the ten minutes of the first.
+ */
+import { ActionTypes, ActivityTypes, CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { AccountDeps } from '../deps.js';
+import { localeOf, sayFor } from '../reply.js';
+import { auditTurn } from './conversation.js';
+import { SIGN_IN_COMPLETED_EVENT, type SignInIdentity } from './ports.js';
+
+export const SIGN_IN_WAIT_DIALOG = 'SignInWaitDialog';
+
+export interface SignInWaitOptions {
+  /** The completion event is the current activity: take it now instead of sending a link. */
+  readonly fromEvent?: boolean;
+}
+
+export function isSignInCompleted(activity: Partial<Activity>): boolean {
+  return activity.type === ActivityTypes.Event && activity.name === SIGN_IN_COMPLETED_EVENT;
+}
+
+/** The event's value comes from outside: only a plain `{ requestId: string }` is looked at. */
+function requestIdOf(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const requestId: unknown = (value as { requestId?: unknown }).requestId;
+  return typeof requestId === 'string' && requestId.length > 0 && requestId.length <= 200 ? requestId : null;
+}
+
+export class SignInWaitDialog extends Dialog<SignInWaitOptions> {
+  constructor(private readonly deps: AccountDeps) {
+    super(SIGN_IN_WAIT_DIALOG);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: SignInWaitOptions): Promise<DialogTurnResult> {
+    if (options?.fromEvent === true) return this.takeCompleted(dc, true);
+    await this.sendLink(dc.context, 'auth.sign_in_link');
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const { activity } = dc.context;
+    if (isSignInCompleted(activity)) return this.takeCompleted(dc, false);
+    if (activity.type === ActivityTypes.Message) await this.sendLink(dc.context, 'auth.sign_in_reminder');
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(context: TurnContext, _instance: DialogInstance): Promise<void> {
+    await this.sendLink(context, 'auth.sign_in_reminder');
+  }
+
+  /** Plain text that works alone (SMS, TTY), plus a button where the channel can show one. */
+  private async sendLink(context: TurnContext, key: string): Promise<void> {
+    const locale = localeOf(context);
+    const say = sayFor(context);
+    const { url, expiresAt } = await this.deps.signIn.createLink({
+      conversation: TurnContext.getConversationReference(context.activity),
+      channel: context.activity.channelId,
+      locale,
+    });
+    const minutes = Math.max(1, Math.round((expiresAt.getTime() - this.deps.now().getTime()) / 60_000));
+    const text = say(key, { url, count: minutes });
+    const card = CardFactory.heroCard('', undefined, [{ type: ActionTypes.OpenUrl, title: say('auth.sign_in_button'), value: url }]);
+    await context.sendActivity(MessageFactory.attachment(card, text));
+  }
+
+  private async takeCompleted(dc: DialogContext, stray: boolean): Promise<DialogTurnResult> {
+    const { context } = dc;
+    const requestId = requestIdOf(context.activity.value);
+    const identity: SignInIdentity | null =
+      requestId === null ? null : await this.deps.signIn.takeCompleted(requestId, context.activity.conversation.id);
+    if (identity === null) {
+      // A stale, repeated or forged event proves nothing; it is recorded, and never trusted.
+      await auditTurn(this.deps.db, context, { action: 'sign_in', outcome: 'rejected' });
+      this.deps.logger?.warn({ event: SIGN_IN_COMPLETED_EVENT }, 'sign-in completion not accepted');
+      if (stray) return dc.endDialog(undefined);
+      await this.sendLink(context, 'auth.sign_in_not_completed');
+      return Dialog.EndOfTurn;
+    }
+    await auditTurn(this.deps.db, context, {
+      action: 'sign_in',
+      outcome: 'success',
+      identityIssuer: identity.issuer,
+      identitySubject: identity.subject,
+    });
+    return dc.endDialog({ issuer: identity.issuer, subject: identity.subject });
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Links a NY.gov sign-in to a child support account, once, by the SSN and the PIN that was mailed
+ * with the order notice. Only the SSN's HMAC is kept between steps (dialog state is stored in the
+ * database). An unknown SSN and a wrong PIN get the same words, so the chat never confirms whose
+ * SSN it is; after three misses in a row the parent is told kindly that no account could be matched
+ * to this sign-in and where to get help, whatever the reason was.
+ */
+import {
+  ComponentDialog,
+  TextPrompt,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { hmacSsn, normalizePin, normalizeSsn } from '../../db/crypto.js';
+import { findIdentityLink, linkIdentity } from '../../db/repositories/identities.js';
+import { isLocked } from '../../db/repositories/lockout.js';
+import { auditTurn } from '../auth/conversation.js';
+import type { SignInIdentity } from '../auth/ports.js';
+import type { AccountDeps } from '../deps.js';
+import { reply, sayFor } from '../reply.js';
+import { pinValidator, ssnValidator, textResult } from './validators.js';
+import { verifyByPin, type PinVerification } from './verifyByPin.js';
+
+export const LINK_ACCOUNT_DIALOG = 'LinkAccountDialog';
+const LINK_WATERFALL = 'LinkAccountDialog.waterfall';
+const SSN_PROMPT = 'LinkAccountDialog.ssn';
+const PIN_PROMPT = 'LinkAccountDialog.pin';
+
+/** Misses (unknown SSN or wrong PIN, not told apart) before the parent is pointed to the helpline. */
+export const MAX_LINK_MISSES = 3;
+
+export interface LinkAccountOptions {
+  readonly identity: SignInIdentity;
+  /** Misses so far in this conversation's attempt; absent on the first round. */
+  readonly misses?: number;
+}
+
+export interface LinkedPerson {
+  readonly personId: string;
+}
+
+/** Between the SSN and the PIN only the SSN's HMAC is kept: bot state is stored in the database. */
+interface LinkValues {
+  ssnHmac?: string;
+}
+
+function valuesOf(step: WaterfallStepContext<LinkAccountOptions>): LinkValues {
+  return step.values as LinkValues;
+}
+
+export class LinkAccountDialog extends ComponentDialog {
+  constructor(private readonly deps: AccountDeps) {
+    super(LINK_ACCOUNT_DIALOG);
+    this.addDialog(new TextPrompt(SSN_PROMPT, ssnValidator));
+    this.addDialog(new TextPrompt(PIN_PROMPT, pinValidator));
+    this.addDialog(
+      new WaterfallDialog<LinkAccountOptions>(LINK_WATERFALL, [
+        this.askSsnStep.bind(this),
+        this.askPinStep.bind(this),
+        this.checkStep.bind(this),
+      ]),
+    );
+    this.initialDialogId = LINK_WATERFALL;
+  }
+
+  private async askSsnStep(step: WaterfallStepContext<LinkAccountOptions>): Promise<DialogTurnResult> {
+    const { identity } = step.options;
+    const misses = step.options.misses ?? 0;
+    if (misses === 0) {
+      const link = await findIdentityLink(this.deps.db, identity);
+      if (link !== null && isLocked(link.lockedUntil, this.deps.now())) {
+        await this.audit(step, 'locked', null);
+        await reply(step.context, 'linking.locked');
+        return step.endDialog(undefined);
+      }
+      await reply(step.context, 'linking.intro');
+    }
+    const say = sayFor(step.context);
+    return step.prompt(SSN_PROMPT, { prompt: say('linking.ask_ssn'), retryPrompt: say('linking.ssn_invalid') });
+  }
+
+  private async askPinStep(step: WaterfallStepContext<LinkAccountOptions>): Promise<DialogTurnResult> {
+    const ssn = normalizeSsn(textResult(step.result));
+    if (ssn === null) {
+      await reply(step.context, 'linking.gave_up');
+      return step.endDialog(undefined);
+    }
+    valuesOf(step).ssnHmac = hmacSsn(this.deps.ssnHmacKey, ssn);
+    const say = sayFor(step.context);
+    return step.prompt(PIN_PROMPT, { prompt: say('linking.ask_pin'), retryPrompt: say('linking.pin_invalid') });
+  }
+
+  private async checkStep(step: WaterfallStepContext<LinkAccountOptions>): Promise<DialogTurnResult> {
+    const pin = normalizePin(textResult(step.result));
+    const values = valuesOf(step);
+    const { ssnHmac } = values;
+    delete values.ssnHmac;
+    if (pin === null || ssnHmac === undefined) {
+      await reply(step.context, 'linking.gave_up');
+      return step.endDialog(undefined);
+    }
+    const { identity } = step.options;
+    const now = this.deps.now();
+    const result = await verifyByPin(this.deps.db, { ssnHmac, pin, identity, now });
+    if (result.outcome === 'verified') {
+      const linkedTo = await linkIdentity(this.deps.db, identity, result.personId, now);
+      if (linkedTo === result.personId) {
+        await this.audit(step, 'success', result.personId);
+        await reply(step.context, 'linking.success');
+        return step.endDialog({ personId: result.personId } satisfies LinkedPerson);
+      }
+      // The identity was linked to someone else meanwhile: never let one sign-in open two accounts.
+      await this.audit(step, 'failure', result.personId);
+      await reply(step.context, 'linking.not_found');
+      return step.endDialog(undefined);
+    }
+    await this.audit(step, result.outcome === 'locked' ? 'locked' : 'failure', result.personId);
+    if (result.outcome === 'locked') {
+      if (result.lockedNow) await this.auditLockout(step, result);
+      await reply(step.context, 'linking.locked');
+      return step.endDialog(undefined);
+    }
+    const misses = (step.options.misses ?? 0) + 1;
+    if (misses >= MAX_LINK_MISSES) {
+      await reply(step.context, 'linking.not_found');
+      return step.endDialog(undefined);
+    }
+    await reply(step.context, 'linking.no_match');
+    return step.replaceDialog(LINK_WATERFALL, { identity, misses } satisfies LinkAccountOptions);
+  }
+
+  private async audit(step: WaterfallStepContext<LinkAccountOptions>, outcome: string, personId: string | null): Promise<void> {
+    const { identity } = step.options;
+    await auditTurn(this.deps.db, step.context, {
+      action: 'link_attempt',
+      outcome,
+      personId,
+      identityIssuer: identity.issuer,
+      identitySubject: identity.subject,
+    });
+  }
+
+  private async auditLockout(step: WaterfallStepContext<LinkAccountOptions>, result: Extract<PinVerification, { outcome: 'locked' }>): Promise<void> {
+    const { identity } = step.options;
+    await auditTurn(this.deps.db, step.context, {
+      action: 'lockout',
+      outcome: result.scope,
+      personId: result.personId,
+      identityIssuer: identity.issuer,
+      identitySubject: identity.subject,
+      detail: { scope: result.scope },
+    });
+  }
+}

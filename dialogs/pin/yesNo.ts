@@ -1,0 +1,23 @@
+/**
+ * Yes or no in any of our languages: parents mix them ("sí" in an English chat), and a short answer
+ * is not worth a misunderstanding. The words live in the locale files with the other texts.
+ */
+import { LOCALES, translator } from '../../locales/i18n.js';
+
+function words(key: string): Set<string> {
+  return new Set(LOCALES.flatMap((locale) => translator(locale)(key).split('|').map((w) => w.trim().toLowerCase())));
+}
+
+const YES = words('common.yes_words');
+const NO = words('common.no_words');
+
+export function yesNo(text: string): 'yes' | 'no' | null {
+  const cleaned = text
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]+/gu, ' ')
+    .trim()
+    .replace(/\s+/g, ' ');
+  if (YES.has(cleaned)) return 'yes';
+  if (NO.has(cleaned)) return 'no';
+  return null;
+}

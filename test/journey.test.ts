@@ -1,0 +1,116 @@
+/**
+ * The sign-in journey as a parent meets it, over our Direct Line with the development NY.gov: link,
+ * sign in, link the account with SSN and PIN, get the balance; the lockout; sign-out.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, type TestApp } from './helpers/app.js';
+import { Browser, parseForm } from './helpers/browser.js';
+import { DirectLineClient } from './helpers/directline.js';
+
+const SIGN_IN_LINK = /https?:\/\/[^\s)"\]]+\/signin\/[A-Za-z0-9_-]+/;
+
+/** Walks the development provider's login (and consent) pages like a browser would. */
+async function signIn(link: string, login: string, password: string): Promise<string> {
+  const browser = new Browser();
+  let page = await browser.navigate(link);
+  const form = parseForm(page.html, page.url);
+  page = await browser.navigate(form.action, { form: { ...form.fields, login, password } });
+  for (let i = 0; i < 3 && !page.url.includes('/signin/callback'); i += 1) {
+    const next = parseForm(page.html, page.url);
+    page = await browser.navigate(next.action, { form: next.fields });
+  }
+  expect(page.status).toBe(200);
+  return page.html;
+}
+
+async function askAndSignIn(chat: DirectLineClient, login: string, password: string): Promise<string> {
+  await chat.send('balance');
+  const prompt = await chat.replies((t) => SIGN_IN_LINK.test(t));
+  const link = SIGN_IN_LINK.exec(prompt)?.[0];
+  expect(link).toBeDefined();
+  await signIn(link as string, login, password);
+  // The bot continues by itself in the same conversation.
+  return chat.replies((t) => /SSN|Social Security|balance/i.test(t), 10_000);
+}
+
+describe('sign in with NY.gov and link the account', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  }, 60_000);
+  afterAll(() => app.stop());
+
+  it('Maria signs in, links with SSN and PIN, and gets $1,125.00; the SSN never shows', async () => {
+    const chat = await DirectLineClient.start(app.baseUrl);
+    await chat.replies();
+    const askSsn = await askAndSignIn(chat, 'maria.lopez@example.com', 'demo-maria-1');
+    expect(askSsn).toMatch(/Social Security|SSN/i);
+    await chat.send('900-11-1001');
+    expect(await chat.replies((t) => /PIN/.test(t))).toMatch(/PIN/);
+    await chat.send('24680');
+    const answer = await chat.replies((t) => t.includes('$1,125.00'), 10_000);
+    expect(answer).toContain('$1,125.00');
+    const transcript = JSON.stringify(chat.seen);
+    expect(transcript).not.toMatch(/900-?11-?1001|24680/);
+
+    // Later sign-ins skip linking.
+    const again = await DirectLineClient.start(app.baseUrl);
+    await again.replies();
+    const direct = await askAndSignIn(again, 'maria.lopez@example.com', 'demo-maria-1');
+    const balance = direct.includes('$1,125.00') ? direct : await again.replies((t) => t.includes('$1,125.00'), 10_000);
+    expect(balance).toContain('$1,125.00');
+
+    // Sign out ends it at once: the next balance question offers sign-in again.
+    await again.send('sign out');
+    await again.replies((t) => /signed out/i.test(t));
+    await again.send('balance');
+    expect(await again.replies((t) => SIGN_IN_LINK.test(t))).toMatch(SIGN_IN_LINK);
+  }, 60_000);
+
+  /**
+   * Plays the parent who keeps trying: answers whatever the bot asks (sign in, SSN, PIN) until the
+   * bot says the account is locked. Returns the locked reply and how many PINs were checked.
+   */
+  async function tryPins(chat: DirectLineClient, pins: string[]): Promise<{ reply: string; pinsSent: number }> {
+    let pinsSent = 0;
+    await chat.send('balance');
+    let reply = await chat.replies();
+    for (let step = 0; step < 40; step += 1) {
+      if (/locked/i.test(reply)) return { reply, pinsSent };
+      const link = SIGN_IN_LINK.exec(reply)?.[0];
+      if (link !== undefined) {
+        await signIn(link, 'james.carter@example.com', 'demo-james-1');
+        reply = await chat.replies((t) => /Social Security|locked/i.test(t), 10_000);
+      } else if (/Social Security number/i.test(reply)) {
+        await chat.send('900-11-1002');
+        reply = await chat.replies();
+      } else if (/5-digit/.test(reply)) {
+        await chat.send(pins[Math.min(pinsSent, pins.length - 1)] as string);
+        pinsSent += 1;
+        reply = await chat.replies();
+      } else {
+        await chat.send('balance');
+        reply = await chat.replies();
+      }
+    }
+    throw new Error(`never locked; last reply: ${reply}`);
+  }
+
+  it('James is locked after 6 wrong PINs: told to call, his right PIN and a new conversation refused', async () => {
+    const chat = await DirectLineClient.start(app.baseUrl);
+    await chat.replies();
+    const wrong = ['11110', '11111', '11112', '11113', '11114', '11115'];
+    const locked = await tryPins(chat, wrong);
+    expect(locked.pinsSent).toBe(5);
+    expect(locked.reply).toContain('888-208-4485');
+    expect(locked.reply).toMatch(/new one can be mailed/);
+    // The sixth try, with the right PIN, in a brand-new conversation: refused without checking it.
+    const fresh = await DirectLineClient.start(app.baseUrl);
+    await fresh.replies();
+    const refused = await tryPins(fresh, ['13579']);
+    expect(refused.reply).toContain('888-208-4485');
+    expect(refused.pinsSent).toBe(0);
+    expect(JSON.stringify(fresh.seen)).not.toContain('$1,125.00');
+  }, 120_000);
+});
