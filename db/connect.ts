@@ -41,5 +41,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     parsers: { [pgliteTypes.DATE]: (value: string) => value },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [new CamelCasePlugin()] });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  // Kysely closes PGlite only if a query ran; close it ourselves so the process can always exit.
+  const close = async (): Promise<void> => {
+    await db.destroy();
+    if (!pglite.closed) await pglite.close();
+  };
+  return { db, kind: 'pglite', close };
 }
