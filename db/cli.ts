@@ -6,9 +6,9 @@ import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase, type OpenDatabase } from './connect.js';
 import { isAppError } from './errors.js';
 import { migrateToLatest } from './migrate.js';
-import { importSeed, readSeedFile, type SeedData } from './seed.js';
+import { importSeed, readSeedFile, seedDemoIfEmpty, type SeedData } from './seed.js';
 
-const USAGE = 'usage: tsx db/cli.ts migrate | seed FILE';
+const USAGE = 'usage: tsx db/cli.ts migrate | seed FILE | prepare';
 
 async function migrate(open: OpenDatabase): Promise<void> {
   const result = await migrateToLatest(open.db);
@@ -25,8 +25,32 @@ async function seed(open: OpenDatabase, file: string, data: SeedData, ssnHmacKey
   console.log(`  PIN hashes written: ${summary.pinsWritten}; stale case rows removed: ${summary.rowsRemoved}`);
 }
 
+/**
+ * Run by `npm ci` (the package's `prepare` script): creates the embedded database with the demo data
+ * ahead of time, so the first `npm start` does not spend seconds in initdb. Nothing to do when a
+ * server database, production, or an in-memory database is configured.
+ */
+async function prepareEmbedded(): Promise<void> {
+  const config = loadConfig();
+  if (config.databaseUrl !== null || config.production || !config.seedDemo || config.pgliteDir.startsWith('memory://')) {
+    return;
+  }
+  const open = await openDatabase({ databaseUrl: null, pgliteDir: config.pgliteDir });
+  try {
+    await migrateToLatest(open.db);
+    const seeded = await seedDemoIfEmpty(open.db, { ssnHmacKey: config.ssnHmacKey });
+    console.log(`embedded database ready in ${config.pgliteDir}${seeded ? ' with the demo data' : ''}`);
+  } finally {
+    await open.close();
+  }
+}
+
 async function main(args: readonly string[]): Promise<void> {
   const [command, file, ...rest] = args;
+  if (command === 'prepare' && file === undefined) {
+    await prepareEmbedded();
+    return;
+  }
   if (!((command === 'migrate' && file === undefined) || (command === 'seed' && file !== undefined && rest.length === 0))) {
     throw new UsageError(USAGE);
   }

@@ -164,57 +164,68 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
   const clientSecret = derive(options.sessionSecret, 'client-secret');
   const logger = options.logger;
 
-  const accounts = await loadAccounts(options.accountsFile ?? DEMO_DATA_FILE);
-  const knownSubjects = new Set([...accounts.values()].map((a) => a.sub));
-  // A stand-in digest, so an unknown username costs the same comparison as a wrong password.
-  const nobody = digest(randomBytes(32).toString('base64url'));
+  // Built in the background: the assistant is ready to chat before the stand-in provider has
+  // finished loading; its routes wait for it (it takes about half a second).
+  const built = build();
+  built.catch((error: unknown) => {
+    logger?.error({ code: 'dev_idp_build_failed', err: { name: error instanceof Error ? error.name : 'unknown' } }, 'development identity provider failed to start');
+  });
 
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomUUID() };
+  async function build(): Promise<{ provider: Provider; accounts: Map<string, DevAccount>; nobody: Buffer }> {
+    const accounts = await loadAccounts(options.accountsFile ?? DEMO_DATA_FILE);
+    const knownSubjects = new Set([...accounts.values()].map((a) => a.sub));
+    // A stand-in digest, so an unknown username costs the same comparison as a wrong password.
+    const nobody = digest(randomBytes(32).toString('base64url'));
 
-  // Loaded here, not at the top: production never loads the library at all.
-  const { Provider: ProviderClass } = await import('oidc-provider');
-  const provider: Provider = new ProviderClass(issuer, {
-    adapter: memoryAdapter(),
-    clients: [
-      {
-        client_id: DEV_CLIENT_ID,
-        client_secret: clientSecret,
-        redirect_uris: [`${publicUrl}${SIGN_IN_CALLBACK_PATH}`],
-        response_types: ['code'],
-        grant_types: ['authorization_code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        id_token_signed_response_alg: 'RS256',
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const signingKey = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomUUID() };
+
+    // Loaded here, not at the top: production never loads the library at all.
+    const { Provider: ProviderClass } = await import('oidc-provider');
+    const provider: Provider = new ProviderClass(issuer, {
+      adapter: memoryAdapter(),
+      clients: [
+        {
+          client_id: DEV_CLIENT_ID,
+          client_secret: clientSecret,
+          redirect_uris: [`${publicUrl}${SIGN_IN_CALLBACK_PATH}`],
+          response_types: ['code'],
+          grant_types: ['authorization_code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+          id_token_signed_response_alg: 'RS256',
+        },
+      ],
+      async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
+        if (!knownSubjects.has(sub)) return undefined;
+        return { accountId: sub, claims: () => ({ sub }) };
       },
-    ],
-    async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
-      if (!knownSubjects.has(sub)) return undefined;
-      return { accountId: sub, claims: () => ({ sub }) };
-    },
-    claims: { openid: ['sub'] },
-    scopes: ['openid'],
-    cookies: { keys: [derive(options.sessionSecret, 'cookies')] },
-    jwks: { keys: [signingKey] },
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: InteractionRecord) => `${INTERACTION_PATH}/${interaction.uid}` },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 600, Grant: 600 },
-    renderError(ctx: KoaContextWithOIDC, out: Record<string, unknown>) {
-      logger?.info({ code: 'dev_idp_error', oauthError: typeof out.error === 'string' ? out.error : 'unknown' }, 'development identity provider refused a request');
-      const locale = localeFromAcceptLanguage(ctx.get('accept-language'));
-      const nonce = randomBytes(18).toString('base64');
-      ctx.set('Content-Security-Policy', signInPagePolicy(nonce));
-      ctx.type = 'html';
-      ctx.body = renderDevExpired(locale, nonce);
-    },
-  });
-  // Behind a TLS-terminating tunnel the request says http; X-Forwarded-Proto tells the truth.
-  provider.proxy = true;
-  provider.on('server_error', (_ctx: unknown, error: unknown) => {
-    logger?.error({ code: 'dev_idp_server_error', err: { name: error instanceof Error ? error.name : 'unknown' } }, 'development identity provider failed');
-  });
+      claims: { openid: ['sub'] },
+      scopes: ['openid'],
+      cookies: { keys: [derive(options.sessionSecret, 'cookies')] },
+      jwks: { keys: [signingKey] },
+      pkce: { required: () => true },
+      features: { devInteractions: { enabled: false } },
+      interactions: { url: (_ctx: KoaContextWithOIDC, interaction: InteractionRecord) => `${INTERACTION_PATH}/${interaction.uid}` },
+      ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 600, Grant: 600 },
+      renderError(ctx: KoaContextWithOIDC, out: Record<string, unknown>) {
+        logger?.info({ code: 'dev_idp_error', oauthError: typeof out.error === 'string' ? out.error : 'unknown' }, 'development identity provider refused a request');
+        const locale = localeFromAcceptLanguage(ctx.get('accept-language'));
+        const nonce = randomBytes(18).toString('base64');
+        ctx.set('Content-Security-Policy', signInPagePolicy(nonce));
+        ctx.type = 'html';
+        ctx.body = renderDevExpired(locale, nonce);
+      },
+    });
+    // Behind a TLS-terminating tunnel the request says http; X-Forwarded-Proto tells the truth.
+    provider.proxy = true;
+    provider.on('server_error', (_ctx: unknown, error: unknown) => {
+      logger?.error({ code: 'dev_idp_server_error', err: { name: error instanceof Error ? error.name : 'unknown' } }, 'development identity provider failed');
+    });
+    return { provider, accounts, nobody };
+  }
 
-  function verify(login: string, password: string): string | null {
+  async function verify(login: string, password: string): Promise<string | null> {
+    const { accounts, nobody } = await built;
     const account = accounts.get(login.trim().toLowerCase());
     const matches = timingSafeEqual(digest(password), account?.passwordDigest ?? nobody);
     return account !== undefined && matches ? account.sub : null;
@@ -223,6 +234,7 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
   /** The interaction this browser is in (by its cookie) and that the URL names, or null. */
   async function interaction(req: Request, res: Response): Promise<InteractionRecord | null> {
     try {
+      const { provider } = await built;
       const details = await provider.interactionDetails(req as IncomingMessage, res as ServerResponse);
       return details.uid === req.params.uid ? details : null;
     } catch {
@@ -236,7 +248,8 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
   }
 
   function mount(server: Server): void {
-    const handle = provider.callback();
+    const handle = built.then(({ provider }) => provider.callback());
+    handle.catch(() => undefined); // logged once above; each request then answers 503
     // Before routing and body parsing: the provider reads its own request bodies.
     server.pre((req: Request, res: Response, next: () => void) => {
       const url = req.url ?? '';
@@ -246,7 +259,13 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
       }
       // As Express mounts it: the provider sees its own paths and finds its mount in originalUrl.
       Object.assign(req, { originalUrl: url, url: url.slice(DEV_IDP_PATH.length) || '/' });
-      void handle(req, res);
+      handle.then(
+        (callback) => callback(req, res),
+        () => {
+          res.writeHead(503, { 'content-type': 'text/plain' });
+          res.end();
+        },
+      );
     });
 
     server.get(`${INTERACTION_PATH}/:uid`, async (req: Request, res: Response) => {
@@ -267,12 +286,13 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
       const details = await interaction(req, res);
       if (details === null || details.prompt.name !== 'login') return expired(req, res);
       const login = formField(req, 'login');
-      const sub = verify(login, formField(req, 'password'));
+      const sub = await verify(login, formField(req, 'password'));
       if (sub === null) {
         const locale = interactionLocale(req, details);
         const action = `${INTERACTION_PATH}/${encodeURIComponent(details.uid)}/login`;
         return sendPage(res, 401, locale, (nonce) => renderDevLogin({ locale, nonce, action, login, failed: true }));
       }
+      const { provider } = await built;
       await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
       return undefined;
     });
@@ -284,6 +304,7 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
       if (details === null || details.prompt.name !== 'consent' || accountId === undefined || typeof clientId !== 'string') {
         return expired(req, res);
       }
+      const { provider } = await built;
       const existing = details.grantId === undefined ? undefined : await provider.Grant.find(details.grantId);
       const grant = existing ?? new provider.Grant({ accountId, clientId });
       const missingScope = details.prompt.details['missingOIDCScope'];
