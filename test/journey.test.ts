@@ -2,6 +2,9 @@
  * The sign-in journey as a parent meets it, over our Direct Line with the development NY.gov: link,
  * sign in, link the account with SSN and PIN, get the balance; the lockout; sign-out.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { Browser, parseForm } from './helpers/browser.js';
@@ -97,20 +100,39 @@ describe('sign in with NY.gov and link the account', () => {
     throw new Error(`never locked; last reply: ${reply}`);
   }
 
-  it('James is locked after 6 wrong PINs: told to call, his right PIN and a new conversation refused', async () => {
-    const chat = await DirectLineClient.start(app.baseUrl);
-    await chat.replies();
-    const wrong = ['11110', '11111', '11112', '11113', '11114', '11115'];
-    const locked = await tryPins(chat, wrong);
-    expect(locked.pinsSent).toBe(5);
-    expect(locked.reply).toContain('888-208-4485');
-    expect(locked.reply).toMatch(/new one can be mailed/);
-    // The sixth try, with the right PIN, in a brand-new conversation: refused without checking it.
-    const fresh = await DirectLineClient.start(app.baseUrl);
-    await fresh.replies();
-    const refused = await tryPins(fresh, ['13579']);
-    expect(refused.reply).toContain('888-208-4485');
-    expect(refused.pinsSent).toBe(0);
-    expect(JSON.stringify(fresh.seen)).not.toContain('$1,125.00');
-  }, 120_000);
+  it('James is locked after 6 wrong PINs: told to call; his right PIN, a new conversation and a restart are refused', async () => {
+    // A database on disk, so the app can really stop and start again on it.
+    const dir = await mkdtemp(join(tmpdir(), 'cs-journey-'));
+    let running = await startTestApp({ PGLITE_DIR: dir });
+    try {
+      const chat = await DirectLineClient.start(running.baseUrl);
+      await chat.replies();
+      const wrong = ['11110', '11111', '11112', '11113', '11114', '11115'];
+      const locked = await tryPins(chat, wrong);
+      expect(locked.pinsSent).toBe(5);
+      expect(locked.reply).toContain('888-208-4485');
+      expect(locked.reply).toMatch(/new one can be mailed/);
+
+      // The sixth try, with the right PIN, in a brand-new conversation: refused without checking it.
+      const fresh = await DirectLineClient.start(running.baseUrl);
+      await fresh.replies();
+      const refused = await tryPins(fresh, ['13579']);
+      expect(refused.reply).toContain('888-208-4485');
+      expect(refused.pinsSent).toBe(0);
+      expect(JSON.stringify(fresh.seen)).not.toContain('$1,125.00');
+
+      // And after a restart of the app on the same database and address.
+      const sameAddress = { PGLITE_DIR: dir, PORT: String(running.port), PUBLIC_URL: running.baseUrl };
+      await running.stop();
+      running = await startTestApp(sameAddress);
+      const afterRestart = await DirectLineClient.start(running.baseUrl);
+      await afterRestart.replies();
+      const stillRefused = await tryPins(afterRestart, ['13579']);
+      expect(stillRefused.reply).toContain('888-208-4485');
+      expect(stillRefused.pinsSent).toBe(0);
+    } finally {
+      await running.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
