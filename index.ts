@@ -14,6 +14,10 @@ import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
 import { createLogger, maskSensitiveNumbers, type Logger } from './channels/logger.js';
 import { registerOpsRoutes } from './channels/ops.js';
+import { SmsAdapter } from './channels/sms/SmsAdapter.js';
+import { createSmsHashes, registerSmsRoutes } from './channels/sms/routes.js';
+import { createTwilioSender, type TwilioHttpClient } from './channels/sms/twilio.js';
+import { SMS_CHANNEL_ID } from './channels/text/mode.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
 import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
 import { SignInService } from './channels/signin/SignInService.js';
@@ -46,6 +50,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Listen address; all interfaces by default. */
   readonly host?: string;
+  /** Where the Twilio REST client sends (tests: a local fake Twilio); Twilio itself by default. */
+  readonly twilioHttpClient?: TwilioHttpClient;
 }
 
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
@@ -81,6 +87,18 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   directLine.use(new TurnMetricsMiddleware(metrics));
   directLine.onTurnError = onTurnError;
 
+  const smsHashes = createSmsHashes(config.sessionSecret);
+  const { accountSid, authToken } = config.twilio;
+  const sms = new SmsAdapter({
+    db,
+    sender: accountSid === null || authToken === null ? null : createTwilioSender({ accountSid, authToken, httpClient: options.twilioHttpClient }),
+    phoneHash: smsHashes.phone,
+    serviceUrl: config.publicUrl,
+    logger,
+  });
+  sms.use(new TurnMetricsMiddleware(metrics));
+  sms.onTurnError = onTurnError;
+
   const cloud = createCloudAdapter(config.microsoftApp);
   cloud.use(new TurnMetricsMiddleware(metrics));
   cloud.onTurnError = onTurnError;
@@ -114,6 +132,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await directLine.processActivity(event, (context) => bot.run(context));
       return;
     }
+    if (channel === SMS_CHANNEL_ID) {
+      await sms.continueConversation(conversationRef, async (context) => {
+        context.activity.type = ActivityTypes.Event;
+        context.activity.name = SIGN_IN_COMPLETED_EVENT;
+        context.activity.value = { requestId };
+        await bot.run(context);
+      });
+      return;
+    }
     await cloud.continueConversationAsync(config.microsoftApp.appId ?? '', conversationRef, async (context) => {
       context.activity.type = ActivityTypes.Event;
       context.activity.name = SIGN_IN_COMPLETED_EVENT;
@@ -131,6 +158,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     maskStoredText: maskSensitiveNumbers,
   });
   registerBotFrameworkRoutes(server, { adapter: cloud, bot, loopbackOnly: config.microsoftApp.appId === null, logger });
+  registerSmsRoutes(server, {
+    db,
+    adapter: sms,
+    bot,
+    authToken,
+    publicUrl: config.publicUrl,
+    ttyNumbers: config.ttyNumbers,
+    hashes: smsHashes,
+    logger,
+  });
 
   const port = await listen(server, config.port, options.host);
   const startupMs = Math.round(performance.now() - started);

@@ -2,9 +2,11 @@
  * The one ActivityHandler: greets, runs the main dialog, applies the web page's language choice and
  * saves state once per turn. What to answer is the dialogs' business.
  */
-import { ActivityHandler, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import type { Logger } from '../channels/logger.js';
+import { channelDataTty, markSignOff, setTextTurn, SMS_CHANNEL_ID } from '../channels/text/mode.js';
+import { readTtyInput, ttyActivity } from '../channels/text/tty.js';
 import { SIGN_IN_COMPLETED_EVENT } from '../dialogs/auth/ports.js';
 import {
   announceLanguage,
@@ -14,7 +16,7 @@ import {
   SET_LANGUAGE_EVENT,
 } from '../dialogs/language/turnLanguage.js';
 import { welcomeText } from '../dialogs/messages.js';
-import { resolveLocale } from '../locales/i18n.js';
+import { resolveLocale, translator, type Locale } from '../locales/i18n.js';
 import { createStateAccessors, type ConversationData, type StateAccessors } from './state.js';
 
 export interface ChildSupportBotDeps {
@@ -63,6 +65,7 @@ export class ChildSupportBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     try {
       await this.attachConversationSession(context);
+      if (await this.readTextConventions(context)) return;
       await super.run(context);
     } finally {
       await this.conversationState.saveChanges(context, false);
@@ -74,8 +77,16 @@ export class ChildSupportBot extends ActivityHandler {
     const { conversationData, userProfile } = this.accessors;
     let data = await conversationData.get(context, {});
     let locale = resolveTurnLocale(data.language, context.activity.locale);
+    // A Baudot TTY cannot show Chinese, nor Spanish accents: TTY mode answers in English.
+    const turnLocale = (): Locale => (data.tty === true ? 'en' : locale);
+    setTextTurn(context, {
+      get tty() {
+        return data.tty === true;
+      },
+      locale: turnLocale,
+    });
     attachSession(context, {
-      locale: () => locale,
+      locale: turnLocale,
       chooseLanguage: async (chosen) => {
         locale = chosen;
         data.language = chosen;
@@ -86,11 +97,46 @@ export class ChildSupportBot extends ActivityHandler {
         const kept: ConversationData = {};
         if (data.language !== undefined) kept.language = data.language;
         if (data.greeted !== undefined) kept.greeted = data.greeted;
+        if (data.tty !== undefined) kept.tty = data.tty;
         data = kept;
         await conversationData.set(context, data);
         await userProfile.delete(context);
       },
     });
+  }
+
+  /**
+   * TTY conventions on a message: "GA" at the end (or a message to a TTY number) turns TTY mode on,
+   * "TTY" alone asks for it, "SK" ends the conversation. True when the turn is fully answered here.
+   */
+  private async readTextConventions(context: TurnContext): Promise<boolean> {
+    if (context.activity.type !== ActivityTypes.Message) return false;
+    const data = await this.accessors.conversationData.get(context, {});
+    const wasTty = data.tty === true;
+    const input = readTtyInput(context.activity.text ?? '', wasTty || channelDataTty(context.activity.channelData));
+    if (!wasTty && (input.goAhead || input.ttyRequest || channelDataTty(context.activity.channelData))) data.tty = true;
+    const tty = data.tty === true;
+    if (tty) {
+      context.activity.text = input.text;
+      // SMS renders a whole turn at once (one GA per turn); other channels get each reply rendered.
+      if (context.activity.channelId !== SMS_CHANNEL_ID) {
+        context.onSendActivities(async (_ctx, activities, next) => {
+          activities.splice(0, activities.length, ...activities.map(ttyActivity));
+          return next();
+        });
+      }
+    }
+    await this.accessors.conversationData.set(context, data);
+    const en = translator('en');
+    if (tty && !wasTty && resolveTurnLocale(data.language, context.activity.locale) !== 'en') {
+      await context.sendActivity(en('tty.english_only'));
+    }
+    if (input.ttyRequest) {
+      await context.sendActivity(en('tty.on'));
+      return true;
+    }
+    if (tty && input.signOff) markSignOff(context);
+    return false;
   }
 
   private async welcome(context: TurnContext): Promise<void> {

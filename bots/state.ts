@@ -2,8 +2,9 @@
  * Every state property accessor, created once, so the property names and their types are defined
  * in one place and cannot drift apart between the bot, the dialogs and the tests.
  */
-import type { ConversationState, StatePropertyAccessor, UserState } from 'botbuilder';
+import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { attachCaseChoice } from '../dialogs/cases/caseChoice.js';
 import type { Locale } from '../locales/i18n.js';
 
 export interface ConversationData {
@@ -11,6 +12,16 @@ export interface ConversationData {
   language?: Locale;
   /** The welcome goes out once per conversation even if the channel repeats conversationUpdate. */
   greeted?: boolean;
+  /**
+   * TTY mode, for the rest of the conversation: set by a message to a TTY number, one ending in
+   * "GA", or "TTY". Replies are then Baudot-safe, in English, and end with "GA".
+   */
+  tty?: boolean;
+  /**
+   * The case a parent with several chose for account questions (a case number, or 'all'). Account
+   * data, so sign-out drops it with the rest.
+   */
+  chosenCase?: string;
 }
 
 /** Nothing is kept about a parent across conversations yet; sign-in adds its fields here. */
@@ -24,8 +35,45 @@ export interface StateAccessors {
 
 export function createStateAccessors(conversationState: ConversationState, userState: UserState): StateAccessors {
   return {
-    conversationData: conversationState.createProperty<ConversationData>('ConversationData'),
+    conversationData: new CaseChoiceExposingAccessor(conversationState.createProperty<ConversationData>('ConversationData')),
     dialogState: conversationState.createProperty<DialogState>('DialogState'),
     userProfile: userState.createProperty<UserProfile>('UserProfile'),
   };
+}
+
+/**
+ * The bot reads ConversationData at the start of every turn; this hands the dialogs a memory over
+ * that same object's `chosenCase`, so the choice is saved with the conversation (and dropped with
+ * it at sign-out) without dialogs holding a state accessor.
+ */
+class CaseChoiceExposingAccessor implements StatePropertyAccessor<ConversationData> {
+  constructor(private readonly inner: StatePropertyAccessor<ConversationData>) {}
+
+  get(context: TurnContext): Promise<ConversationData | undefined>;
+  get(context: TurnContext, defaultValue: ConversationData): Promise<ConversationData>;
+  async get(context: TurnContext, defaultValue?: ConversationData): Promise<ConversationData | undefined> {
+    const data = defaultValue === undefined ? await this.inner.get(context) : await this.inner.get(context, defaultValue);
+    this.expose(context, data);
+    return data;
+  }
+
+  async set(context: TurnContext, value: ConversationData): Promise<void> {
+    this.expose(context, value);
+    await this.inner.set(context, value);
+  }
+
+  delete(context: TurnContext): Promise<void> {
+    return this.inner.delete(context);
+  }
+
+  private expose(context: TurnContext, data: ConversationData | undefined): void {
+    if (data === undefined) return;
+    attachCaseChoice(context, {
+      get: () => data.chosenCase,
+      set: (choice) => {
+        if (choice === undefined) delete data.chosenCase;
+        else data.chosenCase = choice;
+      },
+    });
+  }
 }

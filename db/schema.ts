@@ -233,6 +233,40 @@ export interface PinMailRequestsTable {
   requestedAt: CreatedAt;
 }
 
+export interface SmsMessagesTable {
+  messageSid: string;
+  conversationId: string;
+  receivedAt: CreatedAt;
+}
+
+export interface SmsOptOutsTable {
+  phoneHash: string;
+  optedOutAt: CreatedAt;
+}
+
+/** A numbered choice offered in the last text reply: what "1", "2"… stand for. */
+export interface SmsChoice {
+  number: number;
+  value: string;
+}
+
+export interface SmsConversationsTable {
+  id: string;
+  parentNumber: string;
+  ourNumber: string;
+  choices: JSONColumnType<SmsChoice[]>;
+  /** Pages of the last long reply not yet sent; "MORE" takes the next. */
+  pages: JSONColumnType<string[]>;
+  updatedAt: Instant;
+}
+
+export interface TextVerifyFailuresTable {
+  conversationKey: string;
+  failedAttempts: Generated<number>;
+  lockedUntil: NullableInstant;
+  updatedAt: Instant;
+}
+
 export interface Database {
   dataExtract: DataExtractTable;
   offices: OfficesTable;
@@ -254,6 +288,10 @@ export interface Database {
   signInRequests: SignInRequestsTable;
   verifiedSessions: VerifiedSessionsTable;
   pinMailRequests: PinMailRequestsTable;
+  smsMessages: SmsMessagesTable;
+  smsOptOuts: SmsOptOutsTable;
+  smsConversations: SmsConversationsTable;
+  textVerifyFailures: TextVerifyFailuresTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

@@ -12,9 +12,15 @@ import {
 } from 'botbuilder-dialogs';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../channels/logger.js';
+import { isSignOff } from '../channels/text/mode.js';
 import { endSessions } from '../db/repositories/sessions.js';
 import type { Database } from '../db/schema.js';
 import { BALANCE_DIALOG, BalanceDialog } from './account/BalanceDialog.js';
+import { DISBURSEMENTS_DIALOG, DisbursementsDialog } from './account/DisbursementsDialog.js';
+import { LAST_PAYMENT_DIALOG, LastPaymentDialog } from './account/LastPaymentDialog.js';
+import { menuFor } from './account/menu.js';
+import { PAYMENT_HISTORY_DIALOG, PaymentHistoryDialog } from './account/PaymentHistoryDialog.js';
+import { isReroute } from './account/reroute.js';
 import { conversationKeyOf } from './auth/conversation.js';
 import type { SignInPort } from './auth/ports.js';
 import { SIGN_IN_DIALOG, SignInDialog, type SignInOptions } from './auth/SignInDialog.js';
@@ -63,9 +69,9 @@ export class MainDialog extends InterruptibleDialog {
     const accountUnavailable = say('account.unavailable');
     this.routes = {
       balance: { dialogId: BALANCE_DIALOG },
-      last_payment: accountUnavailable,
-      payment_history: accountUnavailable,
-      disbursements: accountUnavailable,
+      last_payment: { dialogId: LAST_PAYMENT_DIALOG },
+      payment_history: { dialogId: PAYMENT_HISTORY_DIALOG },
+      disbursements: { dialogId: DISBURSEMENTS_DIALOG },
       statement: accountUnavailable,
       monthly_notice: accountUnavailable,
       payment_coupon: accountUnavailable,
@@ -75,7 +81,11 @@ export class MainDialog extends InterruptibleDialog {
       greeting: say('greeting.reply'),
       cancel: say('cancel.nothing'),
       none: say('none.reply'),
-      help: { reply: (step, recognition) => this.showHelp(step.context, recognition) },
+      help: {
+        reply: async (step, recognition) => {
+          await step.context.sendActivity(await menuFor(this.deps, step.context, recognition.entities.view === 'menu' ? 'menu' : 'help'));
+        },
+      },
       sign_out: { reply: (step) => this.signOut(step.context) },
       language: {
         reply: async (step, recognition) => {
@@ -86,6 +96,9 @@ export class MainDialog extends InterruptibleDialog {
       },
     };
     this.addDialog(new BalanceDialog(this.deps));
+    this.addDialog(new LastPaymentDialog(this.deps));
+    this.addDialog(new PaymentHistoryDialog(this.deps));
+    this.addDialog(new DisbursementsDialog(this.deps));
     this.addDialog(new SignInDialog(this.deps));
     this.addDialog(new PinHelpDialog(this.deps));
     this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.finalStep.bind(this)]));
@@ -98,6 +111,10 @@ export class MainDialog extends InterruptibleDialog {
    */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = innerDc.context;
+    if (isSignOff(innerDc.context)) {
+      await this.closeConversation(innerDc.context);
+      return innerDc.cancelAllDialogs();
+    }
     if (activity.type === ActivityTypes.Message) return super.onContinueDialog(innerDc);
     if (isSignInCompleted(activity) && leafDialogId(innerDc) === SIGN_IN_WAIT_DIALOG) return super.onContinueDialog(innerDc);
     this.logger?.info({ activityType: activity.type }, 'non-message activity ignored by the active dialog');
@@ -110,7 +127,17 @@ export class MainDialog extends InterruptibleDialog {
     await super.signOut(context);
   }
 
+  /** "SK" on a TTY: whatever was going on ends, the verified session too, with a short closing. */
+  private async closeConversation(context: TurnContext): Promise<void> {
+    await endSessions(this.deps.db, conversationKeyOf(context), this.deps.now());
+    await this.say(context, 'tty.closing');
+  }
+
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isSignOff(step.context)) {
+      await this.closeConversation(step.context);
+      return step.endDialog();
+    }
     if (step.context.activity.type !== ActivityTypes.Message) {
       // A sign-in finished while nothing was waiting for it still signs the parent in.
       if (isSignInCompleted(step.context.activity)) return step.beginDialog(SIGN_IN_DIALOG, { fromEvent: true } satisfies SignInOptions);
@@ -131,6 +158,8 @@ export class MainDialog extends InterruptibleDialog {
   }
 
   private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // A dialog waiting for "more" or a case got another question: route this same message afresh.
+    if (isReroute(step.result)) return step.replaceDialog(MAIN_WATERFALL);
     return step.endDialog(step.result);
   }
 }

@@ -7,24 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './helpers/app.js';
-import { Browser, parseForm } from './helpers/browser.js';
+import { signInAtDevProvider as signIn } from './helpers/browser.js';
 import { DirectLineClient } from './helpers/directline.js';
 
 const SIGN_IN_LINK = /https?:\/\/[^\s)"\]]+\/signin\/[A-Za-z0-9_-]+/;
-
-/** Walks the development provider's login (and consent) pages like a browser would. */
-async function signIn(link: string, login: string, password: string): Promise<string> {
-  const browser = new Browser();
-  let page = await browser.navigate(link);
-  const form = parseForm(page.html, page.url);
-  page = await browser.navigate(form.action, { form: { ...form.fields, login, password } });
-  for (let i = 0; i < 3 && !page.url.includes('/signin/callback'); i += 1) {
-    const next = parseForm(page.html, page.url);
-    page = await browser.navigate(next.action, { form: next.fields });
-  }
-  expect(page.status).toBe(200);
-  return page.html;
-}
 
 async function askAndSignIn(chat: DirectLineClient, login: string, password: string): Promise<string> {
   await chat.send('balance');

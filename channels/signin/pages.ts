@@ -42,12 +42,13 @@ button:hover{background:#12365f}
 .helpline{color:#4a5663;font-size:.95rem}
 `;
 
-export function signInPagePolicy(nonce: string): string {
+/** `formAction`: one more origin a form on the page may reach (through a redirect, for browsers that check those). */
+export function signInPagePolicy(nonce: string, formAction?: string): string {
   return [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,
     'img-src data:',
-    "form-action 'self'",
+    formAction === undefined ? "form-action 'self'" : `form-action 'self' ${formAction}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
@@ -103,6 +104,19 @@ export function renderSignInResult(locale: Locale, outcome: SignInOutcome, nonce
   });
 }
 
+/**
+ * The page a sign-in link opens: one button that POSTs to start the sign-in. A phone's link preview
+ * (SMS apps fetch links they show) only GETs, so it no longer uses up the one-time link.
+ */
+export function renderSignInStart(locale: Locale, nonce: string, action: string): string {
+  const t = (key: string): string => escapeHtml(pageText(texts()[locale], key));
+  const body = `      <p>${t('sms.signinStart.body')}</p>
+      <form method="post" action="${escapeHtml(action)}">
+        <button type="submit">${t('sms.signinStart.button')}</button>
+      </form>`;
+  return layout({ locale, nonce, titleKey: 'signin.title', headingKey: 'sms.signinStart.heading', body });
+}
+
 export interface LoginForm {
   readonly locale: Locale;
   readonly nonce: string;
@@ -151,13 +165,19 @@ export function renderDevExpired(locale: Locale, nonce: string): string {
 }
 
 /** Writes a page with the headers every sign-in page carries. */
-export function sendPage(res: Response, status: number, locale: Locale, render: (nonce: string) => string): void {
+export function sendPage(
+  res: Response,
+  status: number,
+  locale: Locale,
+  render: (nonce: string) => string,
+  options: { readonly formAction?: string } = {},
+): void {
   const nonce = randomBytes(18).toString('base64');
   const html = render(nonce);
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Language': locale,
-    'Content-Security-Policy': signInPagePolicy(nonce),
+    'Content-Security-Policy': signInPagePolicy(nonce, options.formAction),
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',

@@ -20,7 +20,7 @@ import type { Logger } from '../logger.js';
 import type { Request, Response, Server } from '../server.js';
 import { localeFromAcceptLanguage } from '../web/routes.js';
 import type { OidcClient } from './oidc.js';
-import { renderSignInResult, sendPage, type SignInOutcome } from './pages.js';
+import { renderSignInResult, renderSignInStart, sendPage, type SignInOutcome } from './pages.js';
 import { hashLinkToken, LINK_TOKEN_PATTERN } from './SignInService.js';
 
 export const SIGN_IN_CALLBACK_PATH = '/signin/callback';
@@ -148,16 +148,57 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
     }
   });
 
+  const oidcOrigin = (): string => new URL(oidc.issuer).origin;
+
+  /** The link's request if it may still be used; otherwise the refusal is already sent. */
+  async function usableLink(req: Request, res: Response, fallbackLocale: Locale): Promise<{ id: string; locale: Locale; token: string } | null> {
+    const token: unknown = req.params.token;
+    if (typeof token !== 'string' || !LINK_TOKEN_PATTERN.test(token)) {
+      refuse(res, fallbackLocale, 'unknown', 'signin_unknown_link');
+      return null;
+    }
+    const request = await findSignInRequest(db, hashLinkToken(token));
+    if (request === null) {
+      refuse(res, fallbackLocale, 'unknown', 'signin_unknown_link');
+      return null;
+    }
+    const locale = resolveLocale(request.locale);
+    if (request.openedAt !== null) {
+      refuse(res, locale, 'used', 'signin_link_reused');
+      return null;
+    }
+    if (request.expiresAt.getTime() <= now().getTime()) {
+      refuse(res, locale, 'expired', 'signin_link_expired');
+      return null;
+    }
+    return { id: request.id, locale, token };
+  }
+
+  // Opening the link only shows a button: link previews (SMS apps fetch what they show) must not
+  // use up the one-time link. The button's POST starts the sign-in.
   server.get('/signin/:token', async (req: Request, res: Response) => {
     const fallbackLocale = localeFromAcceptLanguage(req.header('accept-language'));
     try {
-      const token: unknown = req.params.token;
-      if (typeof token !== 'string' || !LINK_TOKEN_PATTERN.test(token)) return refuse(res, fallbackLocale, 'unknown', 'signin_unknown_link');
-      const request = await findSignInRequest(db, hashLinkToken(token));
-      if (request === null) return refuse(res, fallbackLocale, 'unknown', 'signin_unknown_link');
-      const locale = resolveLocale(request.locale);
-      if (request.openedAt !== null) return refuse(res, locale, 'used', 'signin_link_reused');
-      if (request.expiresAt.getTime() <= now().getTime()) return refuse(res, locale, 'expired', 'signin_link_expired');
+      const link = await usableLink(req, res, fallbackLocale);
+      if (link === null) return undefined;
+      sendPage(res, 200, link.locale, (nonce) => renderSignInStart(link.locale, nonce, `/signin/${link.token}`), {
+        // The POST answers with a redirect to the provider: the form may go there.
+        formAction: oidcOrigin(),
+      });
+      return undefined;
+    } catch (error) {
+      logger.error({ code: 'signin_link_error', err: failureReason(error) }, 'sign-in link failed');
+      if (!res.headersSent) refuse(res, fallbackLocale, 'failed', 'signin_link_error');
+      return undefined;
+    }
+  });
+
+  server.post('/signin/:token', async (req: Request, res: Response) => {
+    const fallbackLocale = localeFromAcceptLanguage(req.header('accept-language'));
+    try {
+      const link = await usableLink(req, res, fallbackLocale);
+      if (link === null) return undefined;
+      const { locale } = link;
 
       // Discover before opening, so a provider outage does not burn the parent's one-time link.
       const config = await configuration();
@@ -168,7 +209,7 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
         codeVerifier: client.randomPKCECodeVerifier(),
       };
       const codeChallenge = await client.calculatePKCECodeChallenge(secrets.codeVerifier);
-      if (!(await openSignInRequest(db, request.id, secrets, now()))) return refuse(res, locale, 'used', 'signin_link_reused');
+      if (!(await openSignInRequest(db, link.id, secrets, now()))) return refuse(res, locale, 'used', 'signin_link_reused');
 
       const authorizationUrl = client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,

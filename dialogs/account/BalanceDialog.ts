@@ -16,6 +16,8 @@ import { formatDate, formatMoney, lastFour } from '../format.js';
 import type { Say } from '../messages.js';
 import { localeOf, sayFor } from '../reply.js';
 import type { Locale } from '../../locales/i18n.js';
+import type { Recognition } from '../recognizer/Recognizer.js';
+import { ORDER_DIALOG, OrderDialog } from './OrderDialog.js';
 
 export const BALANCE_DIALOG = 'BalanceDialog';
 const BALANCE_WATERFALL = 'BalanceDialog.waterfall';
@@ -44,11 +46,15 @@ export class BalanceDialog extends ComponentDialog {
   constructor(private readonly deps: AccountDeps) {
     super(BALANCE_DIALOG);
     this.addDialog(new VerifyDialog(deps));
+    this.addDialog(new OrderDialog(deps));
     this.addDialog(new WaterfallDialog(BALANCE_WATERFALL, [this.verifyStep.bind(this), this.showStep.bind(this)]));
     this.initialDialogId = BALANCE_WATERFALL;
   }
 
   private async verifyStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // "What is my order?" is recognised as a balance question about the order (no intent label of its own).
+    const options = step.options as Partial<Recognition> | undefined;
+    if (options?.entities?.view === 'order') return step.replaceDialog(ORDER_DIALOG);
     return step.beginDialog(VERIFY_DIALOG);
   }
 

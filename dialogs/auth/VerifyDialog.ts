@@ -12,7 +12,9 @@ import {
 import { findIdentityLink } from '../../db/repositories/identities.js';
 import { createSession, useSession } from '../../db/repositories/sessions.js';
 import type { AccountDeps } from '../deps.js';
+import { isTextOnly } from '../../channels/text/mode.js';
 import { LINK_ACCOUNT_DIALOG, LinkAccountDialog, type LinkAccountOptions, type LinkedPerson } from '../linking/LinkAccountDialog.js';
+import { TEXT_VERIFY_DIALOG, TextVerifyDialog } from '../linking/TextVerifyDialog.js';
 import { reply } from '../reply.js';
 import { conversationKeyOf } from './conversation.js';
 import type { SignInIdentity } from './ports.js';
@@ -21,7 +23,13 @@ import { SIGN_IN_WAIT_DIALOG, SignInWaitDialog, type SignInWaitOptions } from '.
 export const VERIFY_DIALOG = 'VerifyDialog';
 const VERIFY_WATERFALL = 'VerifyDialog.waterfall';
 
-export type VerifyOptions = SignInWaitOptions;
+export interface VerifyOptions extends SignInWaitOptions {
+  /**
+   * Only a NY.gov sign-in will do (documents): an SSN+PIN session of a text channel is not enough,
+   * and a text channel gets the sign-in link too.
+   */
+  readonly requireNyGov?: boolean;
+}
 
 export interface VerifiedPerson {
   readonly personId: string;
@@ -53,6 +61,7 @@ export class VerifyDialog extends ComponentDialog {
     super(VERIFY_DIALOG);
     this.addDialog(new SignInWaitDialog(deps));
     this.addDialog(new LinkAccountDialog(deps));
+    this.addDialog(new TextVerifyDialog(deps));
     this.addDialog(
       new WaterfallDialog<VerifyOptions>(VERIFY_WATERFALL, [
         this.sessionStep.bind(this),
@@ -67,14 +76,19 @@ export class VerifyDialog extends ComponentDialog {
     const fromEvent = step.options.fromEvent === true;
     if (!fromEvent) {
       const session = await useSession(this.deps.db, conversationKeyOf(step.context), this.deps.now());
-      if (session !== null) return step.endDialog({ personId: session.personId, fresh: false } satisfies VerifiedPerson);
+      if (session !== null && (step.options.requireNyGov !== true || session.method === 'nygov')) {
+        return step.endDialog({ personId: session.personId, fresh: false } satisfies VerifiedPerson);
+      }
+      // SMS and TTY verify in the chat, as the phone line does: a link may be impossible to open there.
+      if (step.options.requireNyGov !== true && isTextOnly(step.context)) return step.beginDialog(TEXT_VERIFY_DIALOG);
     }
     return step.beginDialog(SIGN_IN_WAIT_DIALOG, { fromEvent } satisfies SignInWaitOptions);
   }
 
   private async identityStep(step: WaterfallStepContext<VerifyOptions>): Promise<DialogTurnResult> {
     const identity = step.result;
-    if (!isIdentity(identity)) return step.endDialog(undefined);
+    // The text channels' SSN+PIN check already opened its session and says who it is.
+    if (!isIdentity(identity)) return step.endDialog(isLinkedPerson(identity) ? verifiedPersonOf(identity) : undefined);
     const link = await findIdentityLink(this.deps.db, identity);
     if (link?.personId != null) {
       await this.openSession(step, link.personId, identity);

@@ -29,6 +29,12 @@ const RULES: readonly Rule[] = [
   { intent: 'balance', weight: 0.9, phrases: ['cuánto debo', 'cuánto le debo', 'cuánto debo pagar', 'monto adeudado', 'cantidad que debo'] },
   { intent: 'balance', weight: 0.8, phrases: ['saldo', 'deuda', 'atrasos'] },
   { intent: 'balance', weight: 0.6, phrases: ['debo'] },
+  // the support order: no label of its own, so a balance question about the order
+  { intent: 'balance', weight: 0.92, phrases: ['support order', 'my order', 'court order', 'order amount', 'child support order', 'how much is my order', 'what is my order'], entities: { view: 'order' } },
+  { intent: 'balance', weight: 0.7, phrases: ['order'], entities: { view: 'order' } },
+  { intent: 'balance', weight: 0.92, phrases: ['抚养令', '赡养令', '支付令', '法院命令', '抚养费命令', '判决金额'], entities: { view: 'order' } },
+  { intent: 'balance', weight: 0.92, phrases: ['orden de manutención', 'mi orden', 'orden judicial', 'orden de pago', 'monto de la orden'], entities: { view: 'order' } },
+  { intent: 'balance', weight: 0.7, phrases: ['orden'], entities: { view: 'order' } },
 
   // last payment
   { intent: 'last_payment', weight: 0.9, phrases: ['last payment', 'latest payment', 'most recent payment', 'recent payment', 'did my payment go through', 'my payment go through', 'last time i paid', 'when did i last pay'] },

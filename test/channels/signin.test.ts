@@ -112,7 +112,11 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
 
   /** From the link to the provider's login form. */
   async function toLoginForm(browser: Browser, link: string): Promise<Page> {
-    const page = await browser.navigate(link);
+    // The link opens a page with one button; pressing it starts the sign-in.
+    const start = await browser.navigate(link);
+    expect(start.status).toBe(200);
+    const button = parseForm(start.html, start.url);
+    const page = await browser.navigate(button.action, { form: button.fields });
     expect(page.status).toBe(200);
     expect(page.url.startsWith(`${publicUrl}/dev-idp/interaction/`)).toBe(true);
     return page;
@@ -152,7 +156,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
     const requestId = requestIdOf(link);
     const browser = new Browser();
 
-    const first = await browser.request(link);
+    const first = await browser.request(link, { method: 'POST' });
     expect(first.status).toBe(302);
     const authorization = new URL(first.headers.get('location') ?? '');
     expect(authorization.href.startsWith(`${idp.issuer}/`)).toBe(true);
@@ -244,6 +248,23 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
     expect(final.html).toContain(shown('en', 'signin.done.body'));
   });
 
+  it('a link preview (GET) does not use up the link: it shows one button that POSTs to start', async () => {
+    const link = await linkFor('conv-preview', 'es');
+    for (let i = 0; i < 2; i += 1) {
+      const preview = await new Browser().navigate(link);
+      expect(preview.status).toBe(200);
+      expect(preview.html).toContain('<html lang="es">');
+      expect(preview.html.match(/<button\b/g)).toHaveLength(1);
+      expect(preview.html).toMatch(/<form method="post" action="\/signin\/[A-Za-z0-9_-]{43}">/);
+      expect(preview.headers.get('content-security-policy')).toContain(`form-action 'self' ${new URL(idp.issuer).origin}`);
+    }
+    expect((await findSignInRequest(database.db, requestIdOf(link)))?.openedAt).toBeNull();
+    const started = await new Browser().request(link, { method: 'POST' });
+    expect(started.status).toBe(302);
+    expect(started.headers.get('location')?.startsWith(`${idp.issuer}/`)).toBe(true);
+    expect((await new Browser().navigate(link)).status).toBe(410);
+  });
+
   it('refuses an unknown link', async () => {
     for (const token of [randomBytes(32).toString('base64url'), 'short', `${'x'.repeat(42)}!`]) {
       const page = await new Browser().navigate(`${publicUrl}/signin/${token}`);
@@ -266,7 +287,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
 
   it('refuses a link opened a second time', async () => {
     const link = await linkFor('conv-reused');
-    expect((await new Browser().request(link)).status).toBe(302);
+    expect((await new Browser().request(link, { method: 'POST' })).status).toBe(302);
     const page = await new Browser().navigate(link);
     expect(page.status).toBe(410);
     expect(page.html).toContain(shown('en', 'signin.refused.used'));
@@ -356,7 +377,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
         channel: 'directline',
         locale: 'en',
       });
-      const page = await new Browser().navigate(url);
+      const page = await new Browser().navigate(url, { form: {} });
       expect(page.status).toBe(503);
       expect(page.html).toContain(shown('en', 'signin.refused.unavailable'));
       expect((await findSignInRequest(database.db, requestIdOf(url)))?.openedAt).toBeNull();

@@ -1,0 +1,209 @@
+/**
+ * `POST /api/sms`, Twilio's incoming-message webhook. The signature is checked before anything
+ * else is read. Each MessageSid runs once; carrier keywords (STOP, START, HELP…) are answered here,
+ * only on SMS and only when the message is just the keyword; everything else becomes a turn whose
+ * replies come back as TwiML. The message body is never stored and never logged.
+ */
+import { createHmac } from 'node:crypto';
+import type { TurnContext } from 'botbuilder';
+import type { Kysely } from 'kysely';
+import twilio from 'twilio';
+import {
+  claimMessage,
+  isOptedOut,
+  recordOptIn,
+  recordOptOut,
+  saveReplyState,
+  takeNextPage,
+  upsertConversation,
+  type SmsConversation,
+} from '../../db/repositories/sms.js';
+import type { Database } from '../../db/schema.js';
+import { translator } from '../../locales/i18n.js';
+import type { Logger } from '../logger.js';
+import type { Request, Response, Server } from '../server.js';
+import { renderTty } from '../text/tty.js';
+import type { SmsAdapter } from './SmsAdapter.js';
+
+export const SMS_PATH = '/api/sms';
+
+export const OPT_OUT_KEYWORDS: ReadonlySet<string> = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
+export const OPT_IN_KEYWORDS: ReadonlySet<string> = new Set(['START', 'YES', 'UNSTOP']);
+export const HELP_KEYWORDS: ReadonlySet<string> = new Set(['HELP', 'INFO']);
+
+/** Twilio gives up on a webhook after 15 s; a slower turn is answered later by the REST client. */
+export const WEBHOOK_DEADLINE_MS = 10_000;
+
+export interface SmsRouteDeps {
+  readonly db: Kysely<Database>;
+  readonly adapter: SmsAdapter;
+  readonly bot: { run(context: TurnContext): Promise<void> };
+  /** Null: the route answers 503, since no request could be proven to come from Twilio. */
+  readonly authToken: string | null;
+  /** No trailing slash: Twilio signs the URL it was configured with, `PUBLIC_URL` + path. */
+  readonly publicUrl: string;
+  readonly ttyNumbers: readonly string[];
+  readonly hashes: SmsHashes;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  readonly deadlineMs?: number;
+}
+
+export interface SmsHashes {
+  /** The conversation id: one per (parent's number, our number). */
+  conversationId(parentNumber: string, ourNumber: string): string;
+  /** Opt-outs and user ids: a phone number never appears in clear there. */
+  phone(number: string): string;
+}
+
+/** Keyed with a server secret, so the hashes of the few billion phone numbers cannot be tabled. */
+export function createSmsHashes(secret: string): SmsHashes {
+  const hmac = (text: string): string => createHmac('sha256', secret).update(text, 'utf8').digest('hex');
+  return {
+    conversationId: (parentNumber, ourNumber) => hmac(`sms-conversation:${parentNumber}|${ourNumber}`),
+    phone: (number) => hmac(`sms-phone:${number}`),
+  };
+}
+
+/** The posted fields as Twilio signed them: every one, strings (repeated fields as lists). */
+function postedFields(req: Request): Record<string, string | string[]> {
+  const body: unknown = req.body;
+  const out: Record<string, string | string[]> = {};
+  if (typeof body !== 'object' || body === null) return out;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string') out[key] = value;
+    else if (Array.isArray(value)) out[key] = value.map(String);
+  }
+  return out;
+}
+
+function field(fields: Record<string, string | string[]>, name: string): string | undefined {
+  const value = fields[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function twiml(res: Response, pages: readonly string[]): void {
+  const answer = new twilio.twiml.MessagingResponse();
+  for (const page of pages) answer.message(page);
+  res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
+  res.end(answer.toString());
+}
+
+/** What a message is, as a carrier keyword: only the keyword alone, any case, a full stop allowed. */
+export function carrierKeyword(text: string): string | null {
+  const word = text.trim().replace(/[.!]+$/, '').toUpperCase();
+  return /^[A-Z]+$/.test(word) ? word : null;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
+  const { db, adapter, bot, logger, hashes } = deps;
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const now = deps.now ?? (() => new Date());
+  const deadlineMs = deps.deadlineMs ?? WEBHOOK_DEADLINE_MS;
+  const ttyNumbers = new Set(deps.ttyNumbers);
+
+  /** Replies the route writes itself, in the conversation's mode (TTY numbers get Baudot text). */
+  const own = (key: string, tty: boolean): string => {
+    const text = translator('en')(key);
+    return tty ? renderTty(text) : text;
+  };
+
+  async function runTurn(conversation: SmsConversation, messageSid: string, text: string, tty: boolean): Promise<string[] | null> {
+    const activity = adapter.messageActivity({ messageSid, conversation, text, tty });
+    const turn = adapter.processActivity(activity, (context) => bot.run(context));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), deadlineMs);
+    });
+    try {
+      const result = await Promise.race([turn, late]);
+      if (result !== null) return [...result.pages];
+    } finally {
+      clearTimeout(timer);
+    }
+    // Too slow for the webhook: the answer follows by the REST client when the turn is done.
+    turn.then(
+      (result) => adapter.deliver(conversation, result.pages),
+      () => undefined,
+    ).catch((error: unknown) => logger.error({ code: 'sms_late_send_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'late SMS answer failed'));
+    return null;
+  }
+
+  server.post(SMS_PATH, async (req: Request, res: Response) => {
+    try {
+      if (deps.authToken === null) {
+        res.send(503, { error: { code: 'sms_unavailable', message: 'SMS is not configured' } });
+        return;
+      }
+      const signature = req.header('x-twilio-signature');
+      if (signature === undefined || signature === '') {
+        res.send(400, { error: { code: 'bad_request', message: 'X-Twilio-Signature is required' } });
+        return;
+      }
+      const fields = postedFields(req);
+      if (!twilio.validateRequest(deps.authToken, signature, `${publicUrl}${req.url ?? SMS_PATH}`, fields)) {
+        logger.warn({ code: 'sms_signature_invalid' }, 'SMS webhook with a wrong signature refused');
+        res.send(403, { error: { code: 'forbidden', message: 'the signature does not match' } });
+        return;
+      }
+
+      const messageSid = field(fields, 'MessageSid') ?? field(fields, 'SmsSid');
+      const from = field(fields, 'From');
+      const to = field(fields, 'To');
+      if (messageSid === undefined || from === undefined || to === undefined || !E164.test(from) || !E164.test(to)) {
+        res.send(400, { error: { code: 'bad_request', message: 'MessageSid, From and To are required' } });
+        return;
+      }
+      const body = field(fields, 'Body') ?? '';
+      const at = now();
+      const conversation = await upsertConversation(db, { id: hashes.conversationId(from, to), parentNumber: from, ourNumber: to }, at);
+      if (!(await claimMessage(db, messageSid, conversation.id, at))) {
+        logger.info({ code: 'sms_duplicate' }, 'SMS already handled');
+        twiml(res, []);
+        return;
+      }
+      const ttyNumber = ttyNumbers.has(to);
+      const phoneHash = hashes.phone(from);
+      const keyword = carrierKeyword(body);
+
+      if (keyword !== null && OPT_OUT_KEYWORDS.has(keyword)) {
+        await recordOptOut(db, phoneHash, at);
+        logger.info({ code: 'sms_opt_out' }, 'SMS opt-out recorded');
+        twiml(res, []);
+        return;
+      }
+      const optedOut = await isOptedOut(db, phoneHash);
+      // "YES" is an answer to our questions too: it opts in only a number that had opted out.
+      if (keyword !== null && OPT_IN_KEYWORDS.has(keyword) && (keyword !== 'YES' || optedOut)) {
+        await recordOptIn(db, phoneHash);
+        logger.info({ code: 'sms_opt_in' }, 'SMS opt-in recorded');
+        twiml(res, [own('sms.opted_in', ttyNumber)]);
+        return;
+      }
+      if (optedOut) {
+        twiml(res, []);
+        return;
+      }
+      if (keyword !== null && HELP_KEYWORDS.has(keyword)) {
+        twiml(res, [own('sms.help', ttyNumber)]);
+        return;
+      }
+      if (/^more(\s+ga)?[.!]?$/i.test(body.trim()) && conversation.pages.length > 0) {
+        const page = await takeNextPage(db, conversation.id, at);
+        twiml(res, page === null ? [] : [page]);
+        return;
+      }
+      // "1", "2"…: the numbered choices of the last reply, as if the parent typed the choice.
+      const number = /^\s*(\d{1,2})\s*(?:ga)?\s*$/i.exec(body)?.[1];
+      const choice = number === undefined ? undefined : conversation.choices.find((c) => c.number === Number(number));
+      if (choice !== undefined) await saveReplyState(db, conversation.id, { choices: [], pages: [] }, at);
+      const pages = await runTurn(conversation, messageSid, choice?.value ?? body, ttyNumber);
+      twiml(res, pages ?? []);
+    } catch (error) {
+      logger.error({ code: 'sms_webhook_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'SMS webhook failed');
+      if (!res.headersSent) res.send(500, { error: { code: 'internal', message: 'internal error' } });
+    }
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * TTY (and TTY relay) conventions. A Baudot TTY shows only capitals, digits and a little
+ * punctuation, so every reply is folded onto that alphabet and ends with "GA" (go ahead), or "SK"
+ * (stop keying) when the conversation ends. Input conventions are read back the other way.
+ */
+import type { Activity } from 'botbuilder';
+import { translator } from '../../locales/i18n.js';
+import { renderActivities } from './render.js';
+
+/** Everything a Baudot TTY can show. */
+export const BAUDOT_SAFE = /^[A-Z0-9 \n\-?:$!&#'().,;/"]*$/;
+
+const URL_PATTERN = /\bhttps?:\/\/\S+/gi;
+
+const REPLACEMENTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/[‘’‚‛`´]/g, "'"],
+  [/[“”„‟«»]/g, '"'],
+  [/[‐‑‒–—―−]/g, '-'],
+  [/[•·▪●]/g, '-'],
+  [/…/g, '...'],
+  [/@/g, ' AT '],
+  [/%/g, ' PERCENT'],
+  [/\+/g, ' PLUS '],
+  [/=/g, ' EQUALS '],
+  [/[[{<]/g, '('],
+  [/[\]}>]/g, ')'],
+  [/[_|~^*\\]/g, ' '],
+  [/\t/g, ' '],
+  [/\r/g, ''],
+];
+
+/** Ends a reply with the turn-taking signal; a reply that already ends the call keeps its "SK". */
+function withSignal(text: string): string {
+  if (/(^|\s)SK$/.test(text)) return text;
+  if (/(^|\s)GA$/.test(text)) return text;
+  return text === '' ? 'GA' : `${text} GA`;
+}
+
+/** Any text, folded onto the Baudot alphabet, uppercase, links left out, ending in GA (or SK). */
+export function renderTty(text: string): string {
+  let out = text.replace(URL_PATTERN, translator('en')('tty.link_removed'));
+  for (const [pattern, replacement] of REPLACEMENTS) out = out.replace(pattern, replacement);
+  out = out
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9 \n\-?:$!&#'().,;/"]/g, '')
+    .replace(/[ ]{2,}/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return withSignal(out);
+}
+
+/** One outgoing activity as a TTY shows it: a plain message, choices numbered, no cards. */
+export function ttyActivity(activity: Partial<Activity>): Partial<Activity> {
+  if (activity.type !== undefined && activity.type !== 'message') return activity;
+  const { text } = renderActivities([activity], 'en');
+  const rendered: Partial<Activity> = { ...activity, text: renderTty(text), textFormat: 'plain' };
+  // Cards, buttons and speech are folded into the text above; a TTY shows nothing else.
+  delete rendered.attachments;
+  delete rendered.suggestedActions;
+  delete rendered.speak;
+  return rendered;
+}
+
+export interface TtyInput {
+  /** What the parent meant, with the conventions read: no "GA", "Q" as "?", "XXX" applied. */
+  readonly text: string;
+  /** The message ended with "GA": the sender is on a TTY or a relay. */
+  readonly goAhead: boolean;
+  /** "SK", "GA TO SK", "SKSK": the parent is ending the conversation. */
+  readonly signOff: boolean;
+  /** The parent asked for TTY mode by typing just "TTY". */
+  readonly ttyRequest: boolean;
+}
+
+/**
+ * Reads TTY conventions. "Q"/"QQ" and "XXX" are only read so in TTY mode (or in a message that
+ * ends with GA), where they cannot be an ordinary word; "SK" and "TTY" are read anywhere they stand
+ * alone at the end.
+ */
+export function readTtyInput(raw: string, ttyMode: boolean): TtyInput {
+  const trimmed = raw.trim();
+  const upper = trimmed.toUpperCase();
+  const signOff = /(^|\s)(SK|SKSK|SK SK|GA TO SK|GA OR SK)[\s.!]*$/.test(upper);
+  const goAhead = /(^|\s)GA[\s.!]*$/.test(upper);
+  let text = trimmed;
+  if (goAhead) text = text.replace(/(^|\s)GA[\s.!]*$/i, '').trim();
+  if (signOff) text = text.replace(/(^|\s)(SK|SKSK|SK SK|GA TO SK|GA OR SK)[\s.!]*$/i, '').trim();
+  if (ttyMode || goAhead) {
+    const words = text.split(/\s+/).filter((w) => w !== '');
+    const kept: string[] = [];
+    for (const word of words) {
+      if (/^X{3,}$/i.test(word)) {
+        // The typo mark: what came just before it is taken back.
+        kept.pop();
+        continue;
+      }
+      if (/^Q{1,2}$/i.test(word)) {
+        if (kept.length > 0) kept[kept.length - 1] = `${kept[kept.length - 1] ?? ''}?`;
+        else kept.push('?');
+        continue;
+      }
+      kept.push(word);
+    }
+    text = kept.join(' ');
+  }
+  const ttyRequest = /^tty[\s.!]*$/i.test(text);
+  return { text, goAhead, signOff, ttyRequest };
+}

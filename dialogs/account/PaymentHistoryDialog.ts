@@ -1,0 +1,129 @@
+/**
+ * "My payments", "payments in March", "这个月的付款": the payments received on the chosen cases,
+ * newest first, a page at a time ("more" turns the page), with the count and total of the whole
+ * range. Ranges are read against the data's as-of date. The printable PDF is only pointed to: it is
+ * not built yet, so the answer says so and gives the helpline rather than a link.
+ */
+import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { CaseSummary } from '../../db/account/cases.js';
+import { readPayments } from '../../db/account/payments.js';
+import { translator, type Locale } from '../../locales/i18n.js';
+import { caseLabel } from '../cases/CaseChoiceDialog.js';
+import { formatMonth, parseDateRange, type DateRange } from '../dates/dateRange.js';
+import type { AccountDeps } from '../deps.js';
+import { formatDate, formatMoney, lastFour } from '../format.js';
+import type { Say } from '../messages.js';
+import { normalizeForMatching } from '../recognizer/normalize.js';
+import { localeOf, sayFor } from '../reply.js';
+import { LOCALES } from '../../locales/i18n.js';
+import { AccountQuestionDialog, type AccountQuestion } from './AccountQuestionDialog.js';
+import { noPaymentLine } from './lines.js';
+import { tableActivity } from './present.js';
+import { REROUTE } from './reroute.js';
+
+export const PAYMENT_HISTORY_DIALOG = 'PaymentHistoryDialog';
+const HISTORY_PAGES = 'PaymentHistoryDialog.pages';
+export const HISTORY_PAGE_SIZE = 5;
+
+interface PageOptions {
+  readonly personId: string;
+  readonly cases: readonly CaseSummary[];
+  readonly range: DateRange | null;
+  readonly asOf: string;
+  readonly offset: number;
+}
+
+/** "more" in any of our languages turns the page, whatever language the chat is in. */
+const MORE_WORDS = new Set(
+  LOCALES.flatMap((locale) => translator(locale)('history.more_words').split('|')).map((word) => normalizeForMatching(word)),
+);
+
+export function isMore(text: string): boolean {
+  return MORE_WORDS.has(normalizeForMatching(text));
+}
+
+/** "in March 2026" / "from May 21, 2026 to November 20, 2026", in the parent's language. */
+export function rangeWords(say: Say, locale: Locale, range: DateRange): string {
+  if (range.month !== undefined) return say('history.range_month', { month: formatMonth(range.month.year, range.month.month, locale) });
+  return say('history.range_dates', { from: formatDate(range.from, locale), to: formatDate(range.to, locale) });
+}
+
+export class PaymentHistoryDialog extends AccountQuestionDialog {
+  protected readonly view = 'payment_history';
+
+  constructor(deps: AccountDeps) {
+    super(PAYMENT_HISTORY_DIALOG, deps);
+    this.addDialog(new WaterfallDialog<PageOptions>(HISTORY_PAGES, [this.pageStep.bind(this), this.moreStep.bind(this)]));
+  }
+
+  protected async answer(step: WaterfallStepContext, { personId, cases, asOf, text }: AccountQuestion): Promise<DialogTurnResult> {
+    const range = parseDateRange(text, asOf);
+    return step.beginDialog(HISTORY_PAGES, { personId, cases: [...cases], range, asOf, offset: 0 } satisfies PageOptions);
+  }
+
+  private async pageStep(step: WaterfallStepContext<PageOptions>): Promise<DialogTurnResult> {
+    const { personId, cases, range, asOf, offset } = step.options;
+    const say = sayFor(step.context);
+    const locale = localeOf(step.context);
+    const page = await readPayments(this.deps.db, personId, {
+      caseNumbers: cases.map((c) => c.caseNumber),
+      ...(range === null ? {} : { from: range.from }),
+      to: range?.to ?? asOf,
+      limit: HISTORY_PAGE_SIZE,
+      offset,
+    });
+    const where = cases.map((c) => caseLabel(say, c)).join('; ');
+    const asOfDate = formatDate(asOf, locale);
+    const heading =
+      range === null
+        ? say('history.heading', { cases: where, date: asOfDate })
+        : say('history.heading_range', { cases: where, date: asOfDate, range: rangeWords(say, locale, range) });
+    if (page.count === 0) {
+      const none =
+        range === null ? cases.map((c) => `${caseLabel(say, c)}: ${noPaymentLine(say, locale, c)}`) : [say('history.none_range', { range: rangeWords(say, locale, range) })];
+      await step.context.sendActivity([heading, ...none].join('\n\n'));
+      return step.endDialog();
+    }
+    const several = cases.length > 1;
+    const rows = page.payments.map((p) => {
+      const row = [formatDate(p.receivedOn, locale), formatMoney(p.amountCents), say(`payments.source.${p.source}`)];
+      return several ? [...row, lastFour(p.caseNumber)] : row;
+    });
+    const lines = rows.map((row) =>
+      several
+        ? say('history.line_case', { date: row[0] ?? '', amount: row[1] ?? '', source: row[2] ?? '', caseEnding: row[3] ?? '' })
+        : say('history.line', { date: row[0] ?? '', amount: row[1] ?? '', source: row[2] ?? '' }),
+    );
+    const shownTo = offset + page.payments.length;
+    const hasMore = shownTo < page.count;
+    const footer = [
+      say('history.showing', { first: offset + 1, last: shownTo, count: page.count }),
+      range === null
+        ? say('history.total_all', { amount: formatMoney(page.totalCents), count: page.count })
+        : say('history.total_range', { amount: formatMoney(page.totalCents), count: page.count, range: rangeWords(say, locale, range) }),
+      ...(hasMore ? [say('history.more')] : []),
+      say('history.ranges_hint'),
+      say('history.pdf'),
+    ];
+    const columns = [say('payments.table.date'), say('payments.table.amount'), say('payments.table.source')];
+    await step.context.sendActivity(
+      tableActivity({
+        text: [heading, lines.map((line) => `- ${line}`).join('\n'), footer.join('\n')].join('\n\n'),
+        heading: [heading],
+        columns: several ? [...columns, say('payments.table.case_ending')] : columns,
+        rows,
+        footer,
+        locale,
+      }),
+    );
+    if (!hasMore) return step.endDialog();
+    return Dialog.EndOfTurn;
+  }
+
+  /** Waiting after a page: "more" shows the next; anything else is a new question for the main dialog. */
+  private async moreStep(step: WaterfallStepContext<PageOptions>): Promise<DialogTurnResult> {
+    const answer = typeof step.result === 'string' ? step.result : '';
+    if (!isMore(answer)) return step.endDialog(REROUTE);
+    return step.replaceDialog(HISTORY_PAGES, { ...step.options, offset: step.options.offset + HISTORY_PAGE_SIZE } satisfies PageOptions);
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import {
+  GSM7_TWO_SEGMENTS,
+  MAX_SMS_CHARS,
+  UCS2_TWO_SEGMENTS,
+  isGsm7,
+  paginate,
+  renderActivities,
+  smsUnits,
+  stripMarkdown,
+} from '../../channels/text/render.js';
+
+describe('text renderer', () => {
+  it('removes markdown a phone would show as symbols', () => {
+    expect(stripMarkdown('**Balance**: _now_ `x`\n# Title\n* item\n[Sign in](https://a.example/s)')).toBe(
+      'Balance: now x\nTitle\n- item\nSign in: https://a.example/s',
+    );
+  });
+
+  it('turns suggested actions and card buttons into numbered choices, and URL buttons into the URL', () => {
+    const suggested = MessageFactory.suggestedActions(['Yes', 'No'], 'Mail a new PIN?');
+    const card = MessageFactory.attachment(
+      CardFactory.heroCard('', undefined, [{ type: 'openUrl', title: 'Sign in', value: 'https://x.example/signin/abc' }]),
+      'Open this link',
+    );
+    const rendered = renderActivities([suggested, card], 'en');
+    expect(rendered.text).toContain('Mail a new PIN?');
+    expect(rendered.text).toContain('Reply 1 for Yes');
+    expect(rendered.text).toContain('Reply 2 for No');
+    expect(rendered.text).toContain('https://x.example/signin/abc');
+    expect(rendered.choices).toEqual([
+      { number: 1, value: 'Yes' },
+      { number: 2, value: 'No' },
+    ]);
+    expect(renderActivities([suggested], 'es').text).toContain('Responda 1 para Yes');
+  });
+
+  it('counts GSM-7 and UCS-2 against their two-segment budgets', () => {
+    expect(isGsm7('Balance: $1,125.00 {x}')).toBe(true);
+    expect(smsUnits('a{b}').units).toBe(6);
+    expect(smsUnits('abc').budget).toBe(GSM7_TWO_SEGMENTS);
+    expect(isGsm7('余额')).toBe(false);
+    expect(smsUnits('余额').budget).toBe(UCS2_TWO_SEGMENTS);
+  });
+
+  it('keeps a short reply whole and pages a long list with the MORE hint', () => {
+    expect(paginate('short', 'Reply MORE')).toEqual(['short']);
+    const list = Array.from({ length: 30 }, (_, i) => `- item number ${i + 1}: a payment of $125.00`).join('\n');
+    const pages = paginate(list, 'Reply MORE for the rest.');
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages.slice(0, -1)) expect(page.endsWith('Reply MORE for the rest.')).toBe(true);
+    expect(pages.at(-1)?.endsWith('Reply MORE for the rest.')).toBe(false);
+    for (const page of pages) expect(smsUnits(page).units).toBeLessThanOrEqual(GSM7_TWO_SEGMENTS);
+    // No list item is split across pages, and nothing is lost.
+    expect(pages.map((p) => p.replace(/\nReply MORE for the rest\.$/, '')).join('\n')).toBe(list);
+  });
+
+  it('every page fits two segments of its encoding and never exceeds 1,600 characters', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 3000, unit: fc.constantFrom('a', ' ', '\n', '余', 'é', '{', 'word ', '$1,125.00 ') }), (text) => {
+        const hint = /余/.test(text) ? '回复 MORE 查看其余内容。' : 'Reply MORE for the rest.';
+        for (const page of paginate(text, hint)) {
+          const { units, budget } = smsUnits(page);
+          expect(units).toBeLessThanOrEqual(budget);
+          expect(page.length).toBeLessThanOrEqual(MAX_SMS_CHARS);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
