@@ -112,6 +112,16 @@ export function renderActivities(activities: readonly Partial<Activity>[], local
   return { text: paragraphs.join('\n\n'), choices };
 }
 
+const LINK = /\bhttps?:\/\/\S+/i;
+
+/**
+ * A page may run past two segments (never past 1,600 characters) to keep a link on it: a parent
+ * told "open this link" must not need MORE to reach it, and a link cut in two opens nothing.
+ */
+function keepsLink(page: string, piece: string, suffix: string): boolean {
+  return page !== '' && LINK.test(piece) && `${page}\n${piece}\n${suffix}`.length <= MAX_SMS_CHARS;
+}
+
 function fits(text: string, suffix: string): boolean {
   const { units, budget } = smsUnits(suffix === '' ? text : `${text}\n${suffix}`);
   return units <= budget;
@@ -134,7 +144,7 @@ function pieces(text: string, suffix: string): string[] {
       }
       if (current !== '') out.push(current);
       current = word;
-      while (!fits(current, suffix)) {
+      while (!fits(current, suffix) && !LINK.test(current)) {
         let cut = current.length - 1;
         while (cut > 1 && !fits(current.slice(0, cut), suffix)) cut -= 1;
         out.push(current.slice(0, cut));
@@ -156,7 +166,7 @@ export function paginate(text: string, moreHint: string): string[] {
   let current = '';
   for (const piece of pieces(text, moreHint)) {
     const next = current === '' ? piece : `${current}\n${piece}`;
-    if (fits(next, moreHint)) {
+    if (fits(next, moreHint) || keepsLink(current, piece, moreHint)) {
       current = next;
       continue;
     }

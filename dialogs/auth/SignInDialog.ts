@@ -8,6 +8,7 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { textTurnOf } from '../../channels/text/mode.js';
 import type { AccountDeps } from '../deps.js';
 import { reply } from '../reply.js';
 import { VERIFY_DIALOG, VerifyDialog, verifiedPersonOf, type VerifyOptions } from './VerifyDialog.js';
@@ -31,8 +32,14 @@ export class SignInDialog extends ComponentDialog {
 
   private async verifyStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     // The main dialog starts this with the recognition as options; only a true `fromEvent` counts.
-    const options: VerifyOptions = isSignInOptions(step.options) ? { fromEvent: true } : {};
-    return step.beginDialog(VERIFY_DIALOG, options);
+    if (isSignInOptions(step.options)) return step.beginDialog(VERIFY_DIALOG, { fromEvent: true } satisfies VerifyOptions);
+    // A TTY cannot open a link: the parent is told what works instead and verified by SSN and PIN.
+    if (textTurnOf(step.context).tty) {
+      await reply(step.context, 'auth.tty_sign_in');
+      return step.beginDialog(VERIFY_DIALOG, {} satisfies VerifyOptions);
+    }
+    // Asking to sign in means NY.gov, also by SMS: SSN and PIN alone never open documents.
+    return step.beginDialog(VERIFY_DIALOG, { requireNyGov: true } satisfies VerifyOptions);
   }
 
   private async doneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -70,4 +70,16 @@ describe('text renderer', () => {
       { numRuns: 200 },
     );
   });
+
+  it('regression: a Spanish sign-in link was pushed to the MORE page, and a long link was cut in two', () => {
+    const link = `https://asistente.example.gov/signin/${'A'.repeat(43)}`;
+    const hint = 'Responda MORE para ver el resto.';
+    const text = `Para ver su cuenta, primero inicie sesión con su cuenta de NY.gov. Abra este enlace: ${link}\nEl enlace funciona durante 10 minutos. Cuando haya iniciado sesión, vuelva a este chat.`;
+    const pages = paginate(text, hint);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages[0]).toContain(link);
+    for (const page of pages) expect(page.length).toBeLessThanOrEqual(MAX_SMS_CHARS);
+    const long = `https://asistente.example.gov/signin/${'B'.repeat(200)}`;
+    expect(paginate(`余额 ${long}`, '回复 MORE 查看其余内容。').some((page) => page.includes(long))).toBe(true);
+  });
 });

@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { loadConfig } from '../../config.js';
-import { startApp, type RunningApp } from '../../index.js';
+import { startApp, type RunningApp, type StartOptions } from '../../index.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,7 +24,8 @@ export interface TestApp extends RunningApp {
   readonly baseUrl: string;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `options`: what a test hands the composition root besides the environment (a fake Twilio). */
+export async function startTestApp(env: Record<string, string> = {}, options: Pick<StartOptions, 'twilioHttpClient'> = {}): Promise<TestApp> {
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port),
@@ -32,6 +33,6 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PGLITE_DIR: 'memory://',
     ...env,
   });
-  const app = await startApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), host: '127.0.0.1' });
+  const app = await startApp(config, { ...options, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), host: '127.0.0.1' });
   return { ...app, baseUrl: `http://127.0.0.1:${app.port}` };
 }

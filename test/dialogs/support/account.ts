@@ -131,9 +131,12 @@ export interface Chat {
   signInAs(subject: string): Promise<Partial<Activity>[]>;
 }
 
-/** A new conversation on the same bot and database: what a second browser tab or device gets. */
-export function openChat(world: World, locale = 'en-US', conversationId = `conv-${randomUUID()}`): Chat {
-  const reference: Partial<ConversationReference> = TestAdapter.createConversation(conversationId, 'user1', 'bot');
+/**
+ * A new conversation on the same bot and database: what a second browser tab or device gets.
+ * `channelId` 'sms' makes it a text-only conversation, as a Twilio SMS one is.
+ */
+export function openChat(world: World, locale = 'en-US', conversationId = `conv-${randomUUID()}`, channelId = 'test'): Chat {
+  const reference: Partial<ConversationReference> = { ...TestAdapter.createConversation(conversationId, 'user1', 'bot'), channelId };
   const adapter = new TestAdapter(reference as ConversationReference);
   const transcript: Partial<Activity>[] = [];
   const turn = async (activity: Partial<Activity>): Promise<Partial<Activity>[]> => {
