@@ -9,6 +9,7 @@ import { ChildSupportBot } from './bots/ChildSupportBot.js';
 import { createStateAccessors } from './bots/state.js';
 import { createTurnErrorHandler } from './bots/turnError.js';
 import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botframework.js';
+import { FileOrSmtpMailer } from './channels/mail/FileOrSmtpMailer.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
@@ -77,7 +78,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const accessors = createStateAccessors(conversationState, userState);
   const recognizer = new KeywordRecognizer();
   const signIn = new SignInService({ db, publicUrl: config.publicUrl });
-  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey });
+  const mailer = new FileOrSmtpMailer(config.mail);
+  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, mailer });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
   const metrics = createMetrics();
@@ -176,6 +178,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      // A stop right after start must not leave the provider's build running on a closed app.
+      await devIdp?.settled;
       await closeServer(server);
       await database.close();
     })();

@@ -28,6 +28,9 @@ import { SIGN_IN_WAIT_DIALOG, isSignInCompleted } from './auth/SignInWaitDialog.
 import type { AccountDeps } from './deps.js';
 import { looksSensitive } from './input/screenInput.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
+import { CONTACT_OFFICE_DIALOG, ContactOfficeDialog, OFFICE_MESSAGE_PROMPT } from './office/ContactOfficeDialog.js';
+import { mayInterruptFreeText } from './office/officeMessage.js';
+import type { OfficeMailer } from './office/ports.js';
 import { PIN_HELP_DIALOG, PinHelpDialog } from './pin/PinHelpDialog.js';
 import type { Intent, Recognition, Recognizer } from './recognizer/Recognizer.js';
 
@@ -48,6 +51,8 @@ export interface MainDialogDeps {
   ssnHmacKey: string;
   /** The clock for sessions and lockouts; tests pass a fixed one. */
   now?: () => Date;
+  /** Delivers messages to local offices; without one, "email my office" names the helpline instead. */
+  mailer?: OfficeMailer;
 }
 
 /** The innermost active dialog: only a dialog actually waiting for sign-in may see its event. */
@@ -61,7 +66,7 @@ export class MainDialog extends InterruptibleDialog {
   private readonly routes: Readonly<Record<Intent, Route>>;
   private readonly deps: AccountDeps;
 
-  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now }: MainDialogDeps) {
+  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now, mailer }: MainDialogDeps) {
     super(MAIN_DIALOG, recognizer, logger);
     this.deps = { db, signIn, ssnHmacKey, now: now ?? (() => new Date()), ...(logger === undefined ? {} : { logger }) };
     const say = (key: string): Route => ({ reply: (step) => this.say(step.context, key) });
@@ -75,7 +80,7 @@ export class MainDialog extends InterruptibleDialog {
       statement: accountUnavailable,
       monthly_notice: accountUnavailable,
       payment_coupon: accountUnavailable,
-      contact_office: accountUnavailable,
+      contact_office: mailer === undefined ? accountUnavailable : { dialogId: CONTACT_OFFICE_DIALOG },
       sign_in: { dialogId: SIGN_IN_DIALOG },
       pin_help: { dialogId: PIN_HELP_DIALOG },
       greeting: say('greeting.reply'),
@@ -101,6 +106,7 @@ export class MainDialog extends InterruptibleDialog {
     this.addDialog(new DisbursementsDialog(this.deps));
     this.addDialog(new SignInDialog(this.deps));
     this.addDialog(new PinHelpDialog(this.deps));
+    if (mailer !== undefined) this.addDialog(new ContactOfficeDialog(this.deps, mailer));
     this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.finalStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }
@@ -114,6 +120,10 @@ export class MainDialog extends InterruptibleDialog {
     if (isSignOff(innerDc.context)) {
       await this.closeConversation(innerDc.context);
       return innerDc.cancelAllDialogs();
+    }
+    // A message to the office is the parent's own words: "I need help with…" is not a call for help.
+    if (activity.type === ActivityTypes.Message && leafDialogId(innerDc) === OFFICE_MESSAGE_PROMPT && !mayInterruptFreeText(activity.text ?? '')) {
+      return innerDc.continueDialog();
     }
     if (activity.type === ActivityTypes.Message) return super.onContinueDialog(innerDc);
     if (isSignInCompleted(activity) && leafDialogId(innerDc) === SIGN_IN_WAIT_DIALOG) return super.onContinueDialog(innerDc);

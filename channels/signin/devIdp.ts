@@ -41,6 +41,8 @@ export interface DevIdentityProvider {
   readonly clientSecret: string;
   /** Adds the provider and its login pages to the server; call before `listen`. */
   mount(server: Server): void;
+  /** Settles when the background build has finished (either way); awaited on shutdown. */
+  readonly settled: Promise<void>;
 }
 
 /** Refuses the development provider in production, whoever asks. */
@@ -317,5 +319,9 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
     });
   }
 
-  return { issuer, clientId: DEV_CLIENT_ID, clientSecret, mount };
+  const settled = built.then(
+    () => undefined,
+    () => undefined,
+  );
+  return { issuer, clientId: DEV_CLIENT_ID, clientSecret, mount, settled };
 }
