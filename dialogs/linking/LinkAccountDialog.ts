@@ -12,14 +12,14 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { hmacSsn, normalizePin, normalizeSsn } from '../../db/crypto.js';
 import { findIdentityLink, linkIdentity } from '../../db/repositories/identities.js';
 import { isLocked } from '../../db/repositories/lockout.js';
 import { auditTurn } from '../auth/conversation.js';
 import type { SignInIdentity } from '../auth/ports.js';
 import type { AccountDeps } from '../deps.js';
-import { reply, sayFor } from '../reply.js';
-import { pinValidator, ssnValidator, textResult } from './validators.js';
+import { reply } from '../reply.js';
+import { keepSsnAndPromptForPin, promptForSsn, takeCredentials } from './credentialSteps.js';
+import { pinValidator, ssnValidator } from './validators.js';
 import { verifyByPin, type PinVerification } from './verifyByPin.js';
 
 export const LINK_ACCOUNT_DIALOG = 'LinkAccountDialog';
@@ -38,15 +38,6 @@ export interface LinkAccountOptions {
 
 export interface LinkedPerson {
   readonly personId: string;
-}
-
-/** Between the SSN and the PIN only the SSN's HMAC is kept: bot state is stored in the database. */
-interface LinkValues {
-  ssnHmac?: string;
-}
-
-function valuesOf(step: WaterfallStepContext<LinkAccountOptions>): LinkValues {
-  return step.values as LinkValues;
 }
 
 export class LinkAccountDialog extends ComponentDialog {
@@ -76,30 +67,17 @@ export class LinkAccountDialog extends ComponentDialog {
       }
       await reply(step.context, 'linking.intro');
     }
-    const say = sayFor(step.context);
-    return step.prompt(SSN_PROMPT, { prompt: say('linking.ask_ssn'), retryPrompt: say('linking.ssn_invalid') });
+    return promptForSsn(step, SSN_PROMPT);
   }
 
   private async askPinStep(step: WaterfallStepContext<LinkAccountOptions>): Promise<DialogTurnResult> {
-    const ssn = normalizeSsn(textResult(step.result));
-    if (ssn === null) {
-      await reply(step.context, 'linking.gave_up');
-      return step.endDialog(undefined);
-    }
-    valuesOf(step).ssnHmac = hmacSsn(this.deps.ssnHmacKey, ssn);
-    const say = sayFor(step.context);
-    return step.prompt(PIN_PROMPT, { prompt: say('linking.ask_pin'), retryPrompt: say('linking.pin_invalid') });
+    return keepSsnAndPromptForPin(step, PIN_PROMPT, this.deps.ssnHmacKey);
   }
 
   private async checkStep(step: WaterfallStepContext<LinkAccountOptions>): Promise<DialogTurnResult> {
-    const pin = normalizePin(textResult(step.result));
-    const values = valuesOf(step);
-    const { ssnHmac } = values;
-    delete values.ssnHmac;
-    if (pin === null || ssnHmac === undefined) {
-      await reply(step.context, 'linking.gave_up');
-      return step.endDialog(undefined);
-    }
+    const credentials = await takeCredentials(step);
+    if (credentials === null) return step.endDialog(undefined);
+    const { pin, ssnHmac } = credentials;
     const { identity } = step.options;
     const now = this.deps.now();
     const result = await verifyByPin(this.deps.db, { ssnHmac, pin, identity, now });

@@ -12,7 +12,6 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { hmacSsn, normalizePin, normalizeSsn } from '../../db/crypto.js';
 import { isLocked } from '../../db/repositories/lockout.js';
 import { createSession } from '../../db/repositories/sessions.js';
 import {
@@ -22,9 +21,10 @@ import {
 } from '../../db/repositories/textVerify.js';
 import { auditTurn, conversationKeyOf } from '../auth/conversation.js';
 import type { AccountDeps } from '../deps.js';
-import { reply, sayFor } from '../reply.js';
+import { reply } from '../reply.js';
 import { MAX_LINK_MISSES } from './LinkAccountDialog.js';
-import { pinValidator, ssnValidator, textResult } from './validators.js';
+import { keepSsnAndPromptForPin, promptForSsn, takeCredentials } from './credentialSteps.js';
+import { pinValidator, ssnValidator } from './validators.js';
 import { verifyByPin } from './verifyByPin.js';
 
 export const TEXT_VERIFY_DIALOG = 'TextVerifyDialog';
@@ -40,14 +40,6 @@ export interface TextVerifyOptions {
 export interface TextVerified {
   readonly personId: string;
   readonly fresh: true;
-}
-
-interface TextVerifyValues {
-  ssnHmac?: string;
-}
-
-function valuesOf(step: WaterfallStepContext<TextVerifyOptions>): TextVerifyValues {
-  return step.values as TextVerifyValues;
 }
 
 export class TextVerifyDialog extends ComponentDialog {
@@ -75,30 +67,17 @@ export class TextVerifyDialog extends ComponentDialog {
       }
       await reply(step.context, 'textVerify.intro');
     }
-    const say = sayFor(step.context);
-    return step.prompt(SSN_PROMPT, { prompt: say('linking.ask_ssn'), retryPrompt: say('linking.ssn_invalid') });
+    return promptForSsn(step, SSN_PROMPT);
   }
 
   private async askPinStep(step: WaterfallStepContext<TextVerifyOptions>): Promise<DialogTurnResult> {
-    const ssn = normalizeSsn(textResult(step.result));
-    if (ssn === null) {
-      await reply(step.context, 'linking.gave_up');
-      return step.endDialog(undefined);
-    }
-    valuesOf(step).ssnHmac = hmacSsn(this.deps.ssnHmacKey, ssn);
-    const say = sayFor(step.context);
-    return step.prompt(PIN_PROMPT, { prompt: say('linking.ask_pin'), retryPrompt: say('linking.pin_invalid') });
+    return keepSsnAndPromptForPin(step, PIN_PROMPT, this.deps.ssnHmacKey);
   }
 
   private async checkStep(step: WaterfallStepContext<TextVerifyOptions>): Promise<DialogTurnResult> {
-    const pin = normalizePin(textResult(step.result));
-    const values = valuesOf(step);
-    const { ssnHmac } = values;
-    delete values.ssnHmac;
-    if (pin === null || ssnHmac === undefined) {
-      await reply(step.context, 'linking.gave_up');
-      return step.endDialog(undefined);
-    }
+    const credentials = await takeCredentials(step);
+    if (credentials === null) return step.endDialog(undefined);
+    const { pin, ssnHmac } = credentials;
     const { db } = this.deps;
     const key = conversationKeyOf(step.context);
     const now = this.deps.now();
