@@ -25,6 +25,9 @@ import { hashLinkToken, LINK_TOKEN_PATTERN } from './SignInService.js';
 
 export const SIGN_IN_CALLBACK_PATH = '/signin/callback';
 
+/** Channels whose apps fetch links for previews: their sign-in links open a one-button page. */
+export const PREVIEWED_CHANNELS: ReadonlySet<string> = new Set(['sms']);
+
 export interface SignInCompleted {
   readonly requestId: string;
   readonly channel: string;
@@ -151,7 +154,11 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
   const oidcOrigin = (): string => new URL(oidc.issuer).origin;
 
   /** The link's request if it may still be used; otherwise the refusal is already sent. */
-  async function usableLink(req: Request, res: Response, fallbackLocale: Locale): Promise<{ id: string; locale: Locale; token: string } | null> {
+  async function usableLink(
+    req: Request,
+    res: Response,
+    fallbackLocale: Locale,
+  ): Promise<{ id: string; locale: Locale; token: string; channel: string } | null> {
     const token: unknown = req.params.token;
     if (typeof token !== 'string' || !LINK_TOKEN_PATTERN.test(token)) {
       refuse(res, fallbackLocale, 'unknown', 'signin_unknown_link');
@@ -171,16 +178,50 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
       refuse(res, locale, 'expired', 'signin_link_expired');
       return null;
     }
-    return { id: request.id, locale, token };
+    return { id: request.id, locale, token, channel: request.channel };
   }
 
-  // Opening the link only shows a button: link previews (SMS apps fetch what they show) must not
-  // use up the one-time link. The button's POST starts the sign-in.
+  /** Opens the one-time link and sends the browser to the provider with fresh state, nonce and PKCE. */
+  async function startSignIn(link: { id: string; locale: Locale }, res: Response): Promise<void> {
+    const { locale } = link;
+    // Discover before opening, so a provider outage does not burn the parent's one-time link.
+    const config = await configuration();
+    if (config === null) return refuse(res, locale, 'unavailable', 'signin_provider_unavailable');
+    const secrets = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      codeVerifier: client.randomPKCECodeVerifier(),
+    };
+    const codeChallenge = await client.calculatePKCECodeChallenge(secrets.codeVerifier);
+    if (!(await openSignInRequest(db, link.id, secrets, now()))) return refuse(res, locale, 'used', 'signin_link_reused');
+
+    const authorizationUrl = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      response_type: 'code',
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+      state: secrets.state,
+      nonce: secrets.nonce,
+      // Always a fresh login: on a shared computer someone else's NY.gov session must not sign
+      // this parent in as them.
+      prompt: 'login',
+      ui_locales: locale,
+    });
+    res.writeHead(302, { Location: authorizationUrl.href, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+    res.end();
+    return undefined;
+  }
+
+  // A link sent by text message opens a page with one button, because messaging apps fetch links to
+  // show previews and must not use up the one-time link; the button's POST starts the sign-in. A
+  // link clicked in web chat goes straight to NY.gov.
   server.get('/signin/:token', async (req: Request, res: Response) => {
     const fallbackLocale = localeFromAcceptLanguage(req.header('accept-language'));
     try {
       const link = await usableLink(req, res, fallbackLocale);
       if (link === null) return undefined;
+      if (!PREVIEWED_CHANNELS.has(link.channel)) return await startSignIn(link, res);
       sendPage(res, 200, link.locale, (nonce) => renderSignInStart(link.locale, nonce, `/signin/${link.token}`), {
         // The POST answers with a redirect to the provider: the form may go there.
         formAction: oidcOrigin(),
@@ -198,35 +239,7 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
     try {
       const link = await usableLink(req, res, fallbackLocale);
       if (link === null) return undefined;
-      const { locale } = link;
-
-      // Discover before opening, so a provider outage does not burn the parent's one-time link.
-      const config = await configuration();
-      if (config === null) return refuse(res, locale, 'unavailable', 'signin_provider_unavailable');
-      const secrets = {
-        state: client.randomState(),
-        nonce: client.randomNonce(),
-        codeVerifier: client.randomPKCECodeVerifier(),
-      };
-      const codeChallenge = await client.calculatePKCECodeChallenge(secrets.codeVerifier);
-      if (!(await openSignInRequest(db, link.id, secrets, now()))) return refuse(res, locale, 'used', 'signin_link_reused');
-
-      const authorizationUrl = client.buildAuthorizationUrl(config, {
-        redirect_uri: redirectUri,
-        scope: 'openid',
-        response_type: 'code',
-        code_challenge: codeChallenge,
-        code_challenge_method: 'S256',
-        state: secrets.state,
-        nonce: secrets.nonce,
-        // Always a fresh login: on a shared computer someone else's NY.gov session must not sign
-        // this parent in as them.
-        prompt: 'login',
-        ui_locales: locale,
-      });
-      res.writeHead(302, { Location: authorizationUrl.href, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
-      res.end();
-      return undefined;
+      return await startSignIn(link, res);
     } catch (error) {
       logger.error({ code: 'signin_link_error', err: failureReason(error) }, 'sign-in link failed');
       if (!res.headersSent) refuse(res, fallbackLocale, 'failed', 'signin_link_error');

@@ -105,18 +105,15 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
     for (const undo of restore) undo();
   });
 
-  async function linkFor(conversationId: string, locale: Locale = 'en'): Promise<string> {
-    const { url } = await service.createLink({ conversation: reference(conversationId), channel: 'directline', locale });
+  async function linkFor(conversationId: string, locale: Locale = 'en', channel = 'directline'): Promise<string> {
+    const { url } = await service.createLink({ conversation: reference(conversationId), channel, locale });
     return url;
   }
 
   /** From the link to the provider's login form. */
   async function toLoginForm(browser: Browser, link: string): Promise<Page> {
-    // The link opens a page with one button; pressing it starts the sign-in.
-    const start = await browser.navigate(link);
-    expect(start.status).toBe(200);
-    const button = parseForm(start.html, start.url);
-    const page = await browser.navigate(button.action, { form: button.fields });
+    // A web chat link goes straight to the provider.
+    const page = await browser.navigate(link);
     expect(page.status).toBe(200);
     expect(page.url.startsWith(`${publicUrl}/dev-idp/interaction/`)).toBe(true);
     return page;
@@ -248,8 +245,17 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
     expect(final.html).toContain(shown('en', 'signin.done.body'));
   });
 
-  it('a link preview (GET) does not use up the link: it shows one button that POSTs to start', async () => {
-    const link = await linkFor('conv-preview', 'es');
+  it('a web chat link goes straight to NY.gov (302) and opens once', async () => {
+    const link = await linkFor('conv-web-direct');
+    const first = await new Browser().request(link);
+    expect(first.status).toBe(302);
+    expect(first.headers.get('location')?.startsWith(`${idp.issuer}/`)).toBe(true);
+    expect((await findSignInRequest(database.db, requestIdOf(link)))?.openedAt).not.toBeNull();
+    expect((await new Browser().navigate(link)).status).toBe(410);
+  });
+
+  it('an SMS link preview (GET) does not use up the link: it shows one button that POSTs to start', async () => {
+    const link = await linkFor('conv-preview', 'es', 'sms');
     for (let i = 0; i < 2; i += 1) {
       const preview = await new Browser().navigate(link);
       expect(preview.status).toBe(200);

@@ -92,10 +92,12 @@ export class Browser {
  */
 export async function signInAtDevProvider(link: string, login: string, password: string): Promise<string> {
   const browser = new Browser();
-  // The link opens a page with one button (so link previews do not use it up): press it.
-  const start = await browser.navigate(link);
-  const button = parseForm(start.html, start.url);
-  let page = await browser.navigate(button.action, { form: button.fields });
+  let page = await browser.navigate(link);
+  if (!/name="login"/.test(page.html)) {
+    // A link sent by text opens a page with one button (so link previews do not use it up).
+    const button = parseForm(page.html, page.url);
+    page = await browser.navigate(button.action, { form: button.fields });
+  }
   const form = parseForm(page.html, page.url);
   page = await browser.navigate(form.action, { form: { ...form.fields, login, password } });
   for (let i = 0; i < 3 && !page.url.includes('/signin/callback'); i += 1) {
