@@ -12,7 +12,8 @@ import {
 } from 'botbuilder-dialogs';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../channels/logger.js';
-import { isSignOff } from '../channels/text/mode.js';
+import { isSignOff } from './text/mode.js';
+import { conversationMetLock } from '../db/repositories/audit.js';
 import { endSessions } from '../db/repositories/sessions.js';
 import type { Database } from '../db/schema.js';
 import { BALANCE_DIALOG, BalanceDialog } from './account/BalanceDialog.js';
@@ -36,6 +37,8 @@ import type { Intent, Recognition, Recognizer } from './recognizer/Recognizer.js
 
 export const MAIN_DIALOG = 'MainDialog';
 const MAIN_WATERFALL = 'MainDialog.waterfall';
+/** How long after a lock an SSN or PIN typed out of turn is answered with the lock notice. */
+const LOCK_NOTICE_MS = 24 * 60 * 60 * 1000;
 
 /** Either a dialog to start (it receives the `Recognition` as options) or a one-turn answer. */
 export type Route =
@@ -156,7 +159,9 @@ export class MainDialog extends InterruptibleDialog {
     const text = await this.screen(step.context);
     if (text === undefined) return step.endDialog();
     if (looksSensitive(text)) {
-      await this.say(step.context, 'input.sensitive');
+      const since = new Date(this.deps.now().getTime() - LOCK_NOTICE_MS);
+      const locked = await conversationMetLock(this.deps.db, conversationKeyOf(step.context), since);
+      await this.say(step.context, locked ? 'linking.locked' : 'input.sensitive');
       return step.endDialog();
     }
     const recognition = await this.recognizer.recognize(text, this.locale(step.context));

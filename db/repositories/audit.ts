@@ -76,3 +76,19 @@ export async function listAudit(db: Executor, filter: { personId?: string; actio
   const rows = await query.orderBy('id').execute();
   return rows.map(toEntry);
 }
+
+/**
+ * Whether this conversation met a lock (a refused or locking attempt) since `since`: a parent who
+ * keeps typing an SSN or PIN after the lock is told about the lock again, not just to stop typing.
+ */
+export async function conversationMetLock(db: Executor, conversationHash: string, since: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('auditLog')
+    .select('id')
+    .where('conversationHash', '=', conversationHash)
+    .where('at', '>', since)
+    .where((eb) => eb.or([eb('outcome', '=', 'locked'), eb('action', '=', 'lockout')]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

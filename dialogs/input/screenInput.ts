@@ -33,9 +33,13 @@ export function looksLikeSql(text: string): boolean {
   );
 }
 
-/** An SSN shape, or a PIN-looking number next to the word PIN: the parent should not type these unasked. */
+/**
+ * An SSN shape, a message that is nothing but a 5-digit number (what a PIN looks like), or a
+ * PIN-looking number next to the word PIN: the parent should not type these unasked.
+ */
 export function looksSensitive(text: string): boolean {
   if (/(?<!\d)\d{3}[\s.-]?\d{2}[\s.-]?\d{4}(?!\d)/.test(text)) return true;
+  if (/^\s*\d{5}\s*$/.test(text)) return true;
   return /\b(pin|ssn|social security)\b|密码|pin码|社会安全号/i.test(text) && /(?<!\d)\d{4,9}(?!\d)/.test(text);
 }
 

@@ -99,12 +99,10 @@ export class LinkAccountDialog extends ComponentDialog {
       await reply(step.context, 'linking.locked');
       return step.endDialog(undefined);
     }
+    // The parent may keep trying until the lock: from the third miss on, the answer also explains
+    // that no account may match this sign-in, with the helpline. Nothing says which part was wrong.
     const misses = (step.options.misses ?? 0) + 1;
-    if (misses >= MAX_LINK_MISSES) {
-      await reply(step.context, 'linking.not_found');
-      return step.endDialog(undefined);
-    }
-    await reply(step.context, 'linking.no_match');
+    await reply(step.context, misses >= MAX_LINK_MISSES ? 'linking.not_found' : 'linking.no_match');
     return step.replaceDialog(LINK_WATERFALL, { identity, misses } satisfies LinkAccountOptions);
   }
 

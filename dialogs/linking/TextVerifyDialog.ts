@@ -111,12 +111,9 @@ export class TextVerifyDialog extends ComponentDialog {
       await reply(step.context, 'linking.locked');
       return step.endDialog(undefined);
     }
+    // As in linking: the parent may keep trying until the lock, with the fuller answer from the third miss.
     const misses = (step.options.misses ?? 0) + 1;
-    if (misses >= MAX_LINK_MISSES) {
-      await reply(step.context, 'textVerify.not_found');
-      return step.endDialog(undefined);
-    }
-    await reply(step.context, 'textVerify.no_match');
+    await reply(step.context, misses >= MAX_LINK_MISSES ? 'textVerify.not_found' : 'textVerify.no_match');
     return step.replaceDialog(TEXT_VERIFY_WATERFALL, { misses } satisfies TextVerifyOptions);
   }
 }
