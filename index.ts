@@ -18,7 +18,7 @@ import { registerOpsRoutes } from './channels/ops.js';
 import { SmsAdapter } from './channels/sms/SmsAdapter.js';
 import { createSmsHashes, registerSmsRoutes } from './channels/sms/routes.js';
 import { createTwilioSender, type TwilioHttpClient } from './channels/sms/twilio.js';
-import { SMS_CHANNEL_ID } from './channels/text/mode.js';
+import { SMS_CHANNEL_ID } from './dialogs/text/mode.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
 import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
 import { SignInService } from './channels/signin/SignInService.js';

@@ -19,7 +19,7 @@ import { findConversation, isOptedOut, saveReplyState, type SmsConversation } fr
 import type { Database } from '../../db/schema.js';
 import { translator } from '../../locales/i18n.js';
 import type { Logger } from '../logger.js';
-import { SMS_CHANNEL_ID, textTurnOf } from '../text/mode.js';
+import { SMS_CHANNEL_ID, textTurnOf } from '../../dialogs/text/mode.js';
 import { paginate, renderActivities } from '../text/render.js';
 import { renderTty } from '../text/tty.js';
 import type { SmsSender } from './twilio.js';

@@ -8,7 +8,7 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { textTurnOf } from '../../channels/text/mode.js';
+import { textTurnOf } from '../text/mode.js';
 import type { AccountDeps } from '../deps.js';
 import { reply } from '../reply.js';
 import { VERIFY_DIALOG, VerifyDialog, verifiedPersonOf, type VerifyOptions } from './VerifyDialog.js';

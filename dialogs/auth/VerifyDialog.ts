@@ -12,7 +12,7 @@ import {
 import { findIdentityLink } from '../../db/repositories/identities.js';
 import { createSession, useSession } from '../../db/repositories/sessions.js';
 import type { AccountDeps } from '../deps.js';
-import { isTextOnly } from '../../channels/text/mode.js';
+import { isTextOnly } from '../text/mode.js';
 import { LINK_ACCOUNT_DIALOG, LinkAccountDialog, type LinkAccountOptions, type LinkedPerson } from '../linking/LinkAccountDialog.js';
 import { TEXT_VERIFY_DIALOG, TextVerifyDialog } from '../linking/TextVerifyDialog.js';
 import { reply } from '../reply.js';

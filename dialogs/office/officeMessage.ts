@@ -4,7 +4,7 @@
  * number shaped like an SSN or a PIN is refused before it can be stored or mailed.
  */
 import type { TurnContext } from 'botbuilder';
-import { SMS_CHANNEL_ID, textTurnOf } from '../../channels/text/mode.js';
+import { SMS_CHANNEL_ID, textTurnOf } from '../text/mode.js';
 import type { Office } from '../../db/repositories/officeMessages.js';
 import { translator, type Locale } from '../../locales/i18n.js';
 import { looksSensitive } from '../input/screenInput.js';
