@@ -13,6 +13,7 @@ import { FileOrSmtpMailer } from './channels/mail/FileOrSmtpMailer.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
+import { BrowserBinding } from './channels/directline/browser.js';
 import { createLogger, maskSensitiveNumbers, type Logger } from './channels/logger.js';
 import { registerOpsRoutes } from './channels/ops.js';
 import { SmsAdapter } from './channels/sms/SmsAdapter.js';
@@ -106,6 +107,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   cloud.onTurnError = onTurnError;
 
   const server = createHttpServer({ logger });
+  const browsers = new BrowserBinding(config.sessionSecret, config.publicUrl);
   registerOpsRoutes(server, { isReady: () => isDatabaseReachable(db), registry: metrics.registry });
   registerWebRoutes(server, { logger });
 
@@ -156,6 +158,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     adapter: directLine,
     bot,
     tokens: new DirectLineTokens(config.sessionSecret),
+    browsers,
     logger,
     maskStoredText: maskSensitiveNumbers,
   });

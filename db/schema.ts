@@ -146,6 +146,8 @@ export interface DlConversationsTable {
   lastSeq: Generated<number>;
   started: Generated<boolean>;
   createdAt: CreatedAt;
+  /** Keyed hash of the browser cookie that asked for the conversation's token; null for other clients. */
+  browserHash: string | null;
 }
 
 export interface DlActivitiesTable {

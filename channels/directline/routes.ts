@@ -21,6 +21,7 @@ import type { Database } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Request, Response, Server } from '../server.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter, activityId, toActivityJson } from './DirectLineAdapter.js';
+import type { BrowserBinding } from './browser.js';
 import type { DirectLineClaims, DirectLineTokens } from './tokens.js';
 
 export interface DirectLineDeps {
@@ -28,6 +29,8 @@ export interface DirectLineDeps {
   readonly adapter: DirectLineAdapter;
   readonly bot: { run(context: TurnContext): Promise<void> };
   readonly tokens: DirectLineTokens;
+  /** Remembers which browser asked for a conversation's token (sign-in and document links check it). */
+  readonly browsers?: BrowserBinding;
   readonly logger: Logger;
   /** Defaults to the adapter's bot id, which its replies carry. */
   readonly botId?: string;
@@ -199,11 +202,14 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
     handle(logger, async (req, res) => {
       const body: unknown = req.body;
       const locale = normalizeLocaleTag(isRecord(body) ? body.locale : undefined);
+      const browser = deps.browsers?.identify(req.header('cookie'));
       const conversation = await createConversation(db, {
         id: randomBytes(18).toString('base64url'),
         userId: `dl_${randomBytes(12).toString('base64url')}`,
         locale,
+        browserHash: browser?.hash ?? null,
       });
+      if (browser?.setCookie != null) res.header('Set-Cookie', browser.setCookie);
       const issued = await tokens.issue({ conversationId: conversation.id, userId: conversation.userId });
       res.send(200, { token: issued.token, conversationId: conversation.id, expires_in: issued.expiresIn });
     }),

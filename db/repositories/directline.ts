@@ -15,6 +15,8 @@ export interface DirectLineConversation {
   readonly lastSeq: number;
   readonly started: boolean;
   readonly createdAt: Date;
+  /** Keyed hash of the chat's own browser cookie, or null (a client without cookies). */
+  readonly browserHash: string | null;
 }
 
 export interface StoredActivity {
@@ -24,11 +26,11 @@ export interface StoredActivity {
 
 export async function createConversation(
   db: Executor,
-  conversation: { id: string; userId: string; locale: string },
+  conversation: { id: string; userId: string; locale: string; browserHash?: string | null },
 ): Promise<DirectLineConversation> {
   const row = await db
     .insertInto('dlConversations')
-    .values({ id: conversation.id, userId: conversation.userId, locale: conversation.locale })
+    .values({ id: conversation.id, userId: conversation.userId, locale: conversation.locale, browserHash: conversation.browserHash ?? null })
     .returningAll()
     .executeTakeFirstOrThrow();
   return row;
