@@ -6,8 +6,11 @@
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // UNLOGGED: no WAL, so a check costs no disk flush. A crash or failover empties the table, which
+  // only restarts the current windows' counts early.
   await db.schema
     .createTable('rate_limits')
+    .modifyFront(sql`unlogged`)
     // `bucket|client|windowStart`: one row per counter and window, so a check is one upsert.
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('hits', 'integer', (c) => c.notNull().defaultTo(1))
