@@ -11,7 +11,7 @@ import type { Database } from './schema.js';
 export interface RetentionPolicy {
   /** Transcripts, Direct Line conversations, bot state, SMS conversations and message ids. */
   readonly days: number;
-  /** Sign-in requests after their link expired; verified sessions after they ended or expired. */
+  /** Sign-in requests after their link expired; verified sessions after they ended; expired document links. */
   readonly signInHours: number;
   /** Unsent SMS reply pages after the conversation went quiet. */
   readonly smsPagesMinutes: number;
@@ -76,6 +76,8 @@ function steps(policy: RetentionPolicy, now: Date): Step[] {
     },
     deleteWhere('sign_in_requests', (c) => sql`expires_at < ${c}`, shortCutoff),
     deleteWhere('verified_sessions', (c) => sql`coalesce(ended_at, expires_at) < ${c}`, shortCutoff),
+    // Document links are short-lived; a row past its link's expiry only says who fetched what.
+    deleteWhere('issued_documents', (c) => sql`expires_at < ${c}`, shortCutoff),
     deleteWhere('rate_limits', (c) => sql`expires_at < ${c}`, now),
   ];
 }

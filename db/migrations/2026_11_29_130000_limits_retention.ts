@@ -29,10 +29,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('sms_messages_received_idx').on('sms_messages').column('received_at').execute();
   await db.schema.createIndex('sms_conversations_updated_idx').on('sms_conversations').column('updated_at').execute();
+  await db.schema.createIndex('issued_documents_expires_idx').on('issued_documents').column('expires_at').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const index of [
+    'issued_documents_expires_idx',
     'sms_conversations_updated_idx',
     'sms_messages_received_idx',
     'verified_sessions_over_idx',

@@ -238,6 +238,19 @@ describe.each(databaseKinds())('RateLimiter on %s', (kind) => {
     for (const { key } of keys) expect(key).not.toMatch(/\|[abc]\|/);
   });
 
+  it('applies an overall-only or a client-only limit on its own', async () => {
+    const now = new Date('2026-11-29T14:00:00Z');
+    const only: RateLimitConfig = {
+      windowSeconds: 60,
+      buckets: { ...DEFAULT_RATE_LIMITS.buckets, post: { perClient: 0, total: 2 }, signin: { perClient: 1, total: 0 } },
+    };
+    const limiter = new RateLimiter({ db: t.db, config: only, secret: 'k'.repeat(32), logger, now: () => now });
+    const posts = [await limiter.check('post', 'a'), await limiter.check('post', 'b'), await limiter.check('post', 'c')];
+    expect(posts.map((v) => v.allowed)).toEqual([true, true, false]);
+    const signIns = [await limiter.check('signin', 'a'), await limiter.check('signin', 'b'), await limiter.check('signin', 'a')];
+    expect(signIns.map((v) => v.allowed)).toEqual([true, true, false]);
+  });
+
   it('holds across instances: two limiters on one database share the counters', async () => {
     const now = new Date('2026-11-29T13:00:00Z');
     const one = new RateLimiter({ db: t.db, config, secret: 'k'.repeat(32), logger, now: () => now });

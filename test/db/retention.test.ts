@@ -111,6 +111,14 @@ async function fill(db: Kysely<Database>): Promise<void> {
     ])
     .execute();
 
+  await db
+    .insertInto('issuedDocuments')
+    .values([
+      { tokenHash: 'doc-old', personId: 'P1', caseNumber: null, kind: 'statement', params: '{}', expiresAt: ago(2 * DAY) },
+      { tokenHash: 'doc-recent', personId: 'P1', caseNumber: null, kind: 'statement', params: '{}', expiresAt: ago(HOUR) },
+    ])
+    .execute();
+
   await db.insertInto('offices').values({ id: 'O1', name: 'Office', borough: 'Manhattan', email: 'o@example.gov', phone: '1', address: 'a', hours: 'h' }).execute();
   await db.insertInto('officeMessages').values({ officeId: 'O1', personId: 'P1', caseNumber: null, channel: 'sms', body: 'old', lastError: null, createdAt: ago(400 * DAY) }).execute();
   await db.insertInto('auditLog').values({ action: 'sign_in', outcome: 'ok', at: ago(400 * DAY), detail: '{}' }).execute();
@@ -138,6 +146,7 @@ describe.each(databaseKinds())('retention purge on %s', (kind) => {
         sms_pages: 1,
         sign_in_requests: 1,
         verified_sessions: 2,
+        issued_documents: 1,
         rate_limits: 1,
       },
     });
@@ -154,6 +163,7 @@ describe.each(databaseKinds())('retention purge on %s', (kind) => {
     expect(signIns.map((r) => r.id)).toEqual(['signin-open', 'signin-recent']);
     const sessions = await t.db.selectFrom('verifiedSessions').select('id').orderBy('id').execute();
     expect(sessions.map((r) => r.id)).toEqual(['active', 'ended-recently']);
+    expect(await t.db.selectFrom('issuedDocuments').select('tokenHash').execute()).toEqual([{ tokenHash: 'doc-recent' }]);
     expect(await t.db.selectFrom('rateLimits').select('key').execute()).toEqual([{ key: 'token|*|current' }]);
     expect(await count(t.db, 'auditLog')).toBe(1);
     expect(await count(t.db, 'officeMessages')).toBe(1);
