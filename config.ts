@@ -30,7 +30,57 @@ export interface Config {
   readonly sessionSecret: string;
   /** Names of the development defaults in force (empty in a proper production setup). */
   readonly developmentDefaults: readonly string[];
+  // --- Limits and retention (TRUST_PROXY, RATE_LIMIT_*, RETENTION_*) ---
+  /**
+   * How many reverse proxies in front of the server append to X-Forwarded-For; 0 (the default)
+   * ignores the header, since without a proxy it is the client's own word.
+   */
+  readonly trustProxy: number;
+  readonly rateLimits: RateLimitConfig;
+  readonly retention: RetentionConfig;
 }
+
+/** Requests per window: per client (IP address, or phone number for SMS) and for everyone at once; 0 is no limit. */
+export interface RateLimit {
+  readonly perClient: number;
+  readonly total: number;
+}
+
+export type RateLimitBucket = 'token' | 'start' | 'post' | 'signin' | 'sms';
+
+export interface RateLimitConfig {
+  readonly windowSeconds: number;
+  readonly buckets: Readonly<Record<RateLimitBucket, RateLimit>>;
+}
+
+export interface RetentionConfig {
+  /** Transcripts, Direct Line conversations, bot state, SMS conversations and message ids. */
+  readonly days: number;
+  /** Sign-in requests after their link expired, verified sessions after they ended. */
+  readonly signInHours: number;
+  /** Unsent SMS reply pages (account data) after the conversation went quiet. */
+  readonly smsPagesMinutes: number;
+  /** How often each instance tries the purge (jittered); 0 turns the job off. */
+  readonly intervalSeconds: number;
+}
+
+/**
+ * Defaults far above what a parent does (one message every few seconds, a handful of chats a day)
+ * and what a shared address (an office, a carrier's NAT) adds up to, yet far below a flood: the
+ * 300/s conversation burst of the attack meets the per-address limit after a fraction of a second.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimitConfig = Object.freeze({
+  windowSeconds: 60,
+  buckets: Object.freeze({
+    token: Object.freeze({ perClient: 60, total: 600 }),
+    start: Object.freeze({ perClient: 120, total: 1200 }),
+    post: Object.freeze({ perClient: 240, total: 6000 }),
+    signin: Object.freeze({ perClient: 60, total: 600 }),
+    sms: Object.freeze({ perClient: 30, total: 3000 }),
+  }),
+});
+
+export const DEFAULT_RETENTION: RetentionConfig = Object.freeze({ days: 30, signInHours: 24, smsPagesMinutes: 30, intervalSeconds: 300 });
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -75,9 +125,59 @@ function url(name: string, value: string, protocols: readonly string[]): string 
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
+function count(env: Env, name: string, fallback: number, min = 0): number {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  const n = Number(value);
+  if (!/^\d{1,9}$/.test(value) || n < min) throw new ConfigError(`${name} must be a whole number of at least ${min}, not "${value}"`);
+  return n;
+}
+
+/** `TRUST_PROXY`: false (default), true (one proxy) or the number of proxies. */
+function trustProxy(env: Env): number {
+  const value = text(env, 'TRUST_PROXY');
+  if (value === null || /^(false|no)$/i.test(value)) return 0;
+  if (/^(true|yes)$/i.test(value)) return 1;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  throw new ConfigError(`TRUST_PROXY must be true, false or a number of proxies, not "${value}"`);
+}
+
+/** `RATE_LIMIT_TOKENS=60,600`: per client, then for everyone, per window. */
+function rateLimit(env: Env, name: string, fallback: RateLimit): RateLimit {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  const match = /^(\d{1,9})\s*,\s*(\d{1,9})$/.exec(value);
+  if (match === null) throw new ConfigError(`${name} must be "per-client,total" (whole numbers, 0 for no limit), not "${value}"`);
+  return Object.freeze({ perClient: Number(match[1]), total: Number(match[2]) });
+}
+
+function limitsAndRetention(env: Env): Pick<Config, 'trustProxy' | 'rateLimits' | 'retention'> {
+  const d = DEFAULT_RATE_LIMITS.buckets;
+  return {
+    trustProxy: trustProxy(env),
+    rateLimits: Object.freeze({
+      windowSeconds: count(env, 'RATE_LIMIT_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.windowSeconds, 1),
+      buckets: Object.freeze({
+        token: rateLimit(env, 'RATE_LIMIT_TOKENS', d.token),
+        start: rateLimit(env, 'RATE_LIMIT_STARTS', d.start),
+        post: rateLimit(env, 'RATE_LIMIT_POSTS', d.post),
+        signin: rateLimit(env, 'RATE_LIMIT_SIGNIN', d.signin),
+        sms: rateLimit(env, 'RATE_LIMIT_SMS', d.sms),
+      }),
+    }),
+    retention: Object.freeze({
+      days: count(env, 'RETENTION_DAYS', DEFAULT_RETENTION.days, 1),
+      signInHours: count(env, 'RETENTION_SIGNIN_HOURS', DEFAULT_RETENTION.signInHours, 1),
+      smsPagesMinutes: count(env, 'RETENTION_SMS_PAGES_MINUTES', DEFAULT_RETENTION.smsPagesMinutes, 1),
+      intervalSeconds: count(env, 'RETENTION_INTERVAL_SECONDS', DEFAULT_RETENTION.intervalSeconds),
+    }),
+  };
+}
+
 /** Reads and validates the configuration; throws `ConfigError` naming the offending variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const production = env.NODE_ENV === 'production';
+  // "Production", " PRODUCTION " and "production" are one intent; none may run on development defaults.
+  const production = /^production$/i.test(env.NODE_ENV?.trim() ?? '');
   const developmentDefaults: string[] = [];
 
   const portText = text(env, 'PORT') ?? '3978';
@@ -179,5 +279,6 @@ export function loadConfig(env: Env = process.env): Config {
     ssnHmacKey,
     sessionSecret,
     developmentDefaults: Object.freeze([...developmentDefaults]),
+    ...limitsAndRetention(env),
   });
 }

@@ -9,6 +9,7 @@ import { ChildSupportBot } from './bots/ChildSupportBot.js';
 import { createStateAccessors } from './bots/state.js';
 import { createTurnErrorHandler } from './bots/turnError.js';
 import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botframework.js';
+import { RateLimiter, registerRequestLimits } from './channels/limits.js';
 import { FileOrSmtpMailer } from './channels/mail/FileOrSmtpMailer.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
@@ -32,7 +33,9 @@ import { openDatabase } from './db/connect.js';
 import { AppError } from './db/errors.js';
 import { isDatabaseReachable } from './db/health.js';
 import { migrateToLatest } from './db/migrate.js';
+import { startRetentionJob } from './db/retention.js';
 import { seedDemoIfEmpty } from './db/seed.js';
+import { findConversation } from './db/repositories/directline.js';
 import { DatabaseStorage } from './db/storage.js';
 import { KeywordRecognizer } from './dialogs/recognizer/KeywordRecognizer.js';
 import { MainDialog } from './dialogs/MainDialog.js';
@@ -108,6 +111,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const server = createHttpServer({ logger });
   const browsers = new BrowserBinding(config.sessionSecret, config.publicUrl);
+  // Rate limits and the activity size limit run before routing and body parsing, on every instance alike.
+  const limiter = new RateLimiter({ db, config: config.rateLimits, secret: config.sessionSecret, logger });
+  registerRequestLimits(server, { limiter, trustProxy: config.trustProxy });
   registerOpsRoutes(server, { isReady: () => isDatabaseReachable(db), registry: metrics.registry });
   registerWebRoutes(server, { logger });
 
@@ -162,7 +168,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     logger,
     maskStoredText: maskSensitiveNumbers,
   });
-  registerBotFrameworkRoutes(server, { adapter: cloud, bot, loopbackOnly: config.microsoftApp.appId === null, logger });
+  registerBotFrameworkRoutes(server, {
+    adapter: cloud,
+    bot,
+    loopbackOnly: config.microsoftApp.appId === null,
+    logger,
+    isDirectLineConversation: async (id) => (await findConversation(db, id)) !== null,
+  });
   registerSmsRoutes(server, {
     db,
     adapter: sms,
@@ -172,7 +184,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ttyNumbers: config.ttyNumbers,
     hashes: smsHashes,
     logger,
+    rateLimit: async (phoneHash) => (await limiter.check('sms', phoneHash)).allowed,
   });
+
+  const retention =
+    config.retention.intervalSeconds === 0
+      ? null
+      : startRetentionJob(db, config.retention, {
+          intervalMs: config.retention.intervalSeconds * 1000,
+          onResult: (result) => {
+            if (result.ran) logger.info({ code: 'retention_purged', deleted: result.deleted }, 'retention purge done');
+          },
+          onError: (error) => logger.error({ code: 'retention_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'retention purge failed'),
+        });
 
   const port = await listen(server, config.port, options.host);
   const startupMs = Math.round(performance.now() - started);
@@ -183,6 +207,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     stopping ??= (async () => {
       // A stop right after start must not leave the provider's build running on a closed app.
       await devIdp?.settled;
+      await retention?.stop();
       await closeServer(server);
       await database.close();
     })();

@@ -10,6 +10,9 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { AppType } from '../config.js';
+import { SMS_CHANNEL_ID } from '../dialogs/text/mode.js';
+import { DIRECT_LINE_CHANNEL_ID } from './directline/DirectLineAdapter.js';
+import { jsonShapeProblem } from './limits.js';
 import type { Logger } from './logger.js';
 import type { Server } from './server.js';
 
@@ -26,6 +29,8 @@ export interface BotFrameworkDeps {
   /** True when no app id is configured: unauthenticated requests must come from this machine. */
   readonly loopbackOnly: boolean;
   readonly logger: Logger;
+  /** True for a conversation id of our own Direct Line endpoint; none when absent. */
+  readonly isDirectLineConversation?: (conversationId: string) => Promise<boolean>;
 }
 
 /** Empty credentials make CloudAdapter skip JWT validation, which is what the Emulator expects. */
@@ -55,11 +60,40 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return octets !== null && octets[1] === '127' && octets.slice(2).every((o) => Number(o) <= 255);
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Conversation state and verified sessions are keyed by channel id + conversation id, both taken
+ * from the posted activity. An activity here claiming our SMS channel, or one of our own Direct
+ * Line conversations, would share that conversation's state and signed-in session, so it is refused.
+ * Our SMS channel never comes through here; Azure's own Direct Line conversations (other ids) do.
+ */
+async function aliasesOwnConversation(body: unknown, deps: BotFrameworkDeps): Promise<boolean> {
+  if (!isRecord(body)) return false;
+  const channelId = typeof body.channelId === 'string' ? body.channelId.trim().toLowerCase() : '';
+  if (channelId === SMS_CHANNEL_ID) return true;
+  if (channelId !== DIRECT_LINE_CHANNEL_ID || deps.isDirectLineConversation === undefined) return false;
+  const conversationId = isRecord(body.conversation) ? body.conversation.id : undefined;
+  return typeof conversationId === 'string' && (await deps.isDirectLineConversation(conversationId));
+}
+
 export function registerBotFrameworkRoutes(server: Server, deps: BotFrameworkDeps): void {
   server.post('/api/messages', async (req, res) => {
     if (deps.loopbackOnly && !isLoopbackAddress(req.socket.remoteAddress)) {
       deps.logger.warn({ route: '/api/messages' }, 'refused a non-local request to the unauthenticated endpoint');
       res.send(403, { error: { code: 'forbidden', message: 'this endpoint only serves local requests' } });
+      return;
+    }
+    const body: unknown = req.body;
+    if (jsonShapeProblem(body) !== null) {
+      res.send(400, { error: { code: 'bad_request', message: 'the activity is nested too deeply or contains a NUL character' } });
+      return;
+    }
+    if (await aliasesOwnConversation(body, deps)) {
+      deps.logger.warn({ code: 'channel_alias_refused', route: '/api/messages' }, 'refused an activity naming one of our own channels');
+      res.send(403, { error: { code: 'forbidden', message: 'this channel and conversation are not served here' } });
       return;
     }
     await deps.adapter.process(req, res, (context) => deps.bot.run(context));

@@ -269,6 +269,13 @@ export interface TextVerifyFailuresTable {
   updatedAt: Instant;
 }
 
+/** One fixed-window rate-limit counter; the key names the bucket, the client and the window. */
+export interface RateLimitsTable {
+  key: string;
+  hits: Generated<number>;
+  expiresAt: Instant;
+}
+
 export interface Database {
   dataExtract: DataExtractTable;
   offices: OfficesTable;
@@ -294,6 +301,7 @@ export interface Database {
   smsOptOuts: SmsOptOutsTable;
   smsConversations: SmsConversationsTable;
   textVerifyFailures: TextVerifyFailuresTable;
+  rateLimits: RateLimitsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

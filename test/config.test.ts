@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, DEV_SESSION_SECRET, loadConfig } from '../config.js';
+import { ConfigError, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION, DEV_SESSION_SECRET, loadConfig } from '../config.js';
 
 const SECRET_A = 'a'.repeat(40);
 const SECRET_B = 'b'.repeat(40);
@@ -58,9 +58,47 @@ describe('loadConfig', () => {
     [{ TTY_NUMBERS: '+12125550100,5551234' }, /TTY_NUMBERS/],
     [{ SSN_HMAC_KEY: 'short' }, /SSN_HMAC_KEY/],
     [{ MICROSOFT_APP_TYPE: 'Other' }, /MICROSOFT_APP_TYPE/],
+    [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
+    [{ RATE_LIMIT_TOKENS: '60' }, /RATE_LIMIT_TOKENS/],
+    [{ RATE_LIMIT_POSTS: '-1,5' }, /RATE_LIMIT_POSTS/],
+    [{ RATE_LIMIT_WINDOW_SECONDS: '0' }, /RATE_LIMIT_WINDOW_SECONDS/],
+    [{ RETENTION_DAYS: '0' }, /RETENTION_DAYS/],
+    [{ RETENTION_SIGNIN_HOURS: 'a day' }, /RETENTION_SIGNIN_HOURS/],
   ])('refuses %j naming the variable', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);
+  });
+
+  it('limits and retention: defaults a parent never meets, and each configurable', () => {
+    const defaults = loadConfig({});
+    expect(defaults.trustProxy).toBe(0);
+    expect(defaults.rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+    expect(defaults.retention).toEqual(DEFAULT_RETENTION);
+    // A parent types at most one message every few seconds: far below the per-client post limit.
+    expect(DEFAULT_RATE_LIMITS.buckets.post.perClient / DEFAULT_RATE_LIMITS.windowSeconds).toBeGreaterThanOrEqual(1);
+    const custom = loadConfig({
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_WINDOW_SECONDS: '30',
+      RATE_LIMIT_TOKENS: '5, 50',
+      RATE_LIMIT_SMS: '0,0',
+      RETENTION_DAYS: '7',
+      RETENTION_SIGNIN_HOURS: '2',
+      RETENTION_SMS_PAGES_MINUTES: '15',
+      RETENTION_INTERVAL_SECONDS: '0',
+    });
+    expect(custom.trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+    expect(custom.rateLimits.windowSeconds).toBe(30);
+    expect(custom.rateLimits.buckets.token).toEqual({ perClient: 5, total: 50 });
+    expect(custom.rateLimits.buckets.sms).toEqual({ perClient: 0, total: 0 });
+    expect(custom.rateLimits.buckets.post).toEqual(DEFAULT_RATE_LIMITS.buckets.post);
+    expect(custom.retention).toEqual({ days: 7, signInHours: 2, smsPagesMinutes: 15, intervalSeconds: 0 });
+  });
+
+  it.each(['Production', 'PRODUCTION', ' production '])('treats NODE_ENV=%j as production: it refuses development defaults', (value) => {
+    expect(() => loadConfig({ NODE_ENV: value })).toThrow(/production refuses development defaults/);
+    expect(loadConfig({ ...productionEnv, NODE_ENV: value }).production).toBe(true);
   });
 
   it('parses TTY numbers', () => {

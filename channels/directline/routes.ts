@@ -18,11 +18,13 @@ import {
   type DirectLineConversation,
 } from '../../db/repositories/directline.js';
 import type { Database } from '../../db/schema.js';
+import { MAX_INPUT_LENGTH } from '../../dialogs/input/screenInput.js';
+import { MAX_ACTIVITY_BYTES, jsonShapeProblem } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Request, Response, Server } from '../server.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter, activityId, toActivityJson } from './DirectLineAdapter.js';
 import type { BrowserBinding } from './browser.js';
-import type { DirectLineClaims, DirectLineTokens } from './tokens.js';
+import { MAX_CONVERSATION_LIFETIME_SECONDS, type DirectLineClaims, type DirectLineTokens } from './tokens.js';
 
 export interface DirectLineDeps {
   readonly db: Kysely<Database>;
@@ -143,14 +145,57 @@ function withoutNulls(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
 }
 
+/**
+ * The body as the client sent it, in bytes: the `pre` limit reads Content-Length, this catches a
+ * chunked body that has none.
+ */
+function rawBodyBytes(req: Request): number {
+  const raw: unknown = (req as Request & { rawBody?: unknown }).rawBody;
+  if (typeof raw === 'string') return Buffer.byteLength(raw, 'utf8');
+  return Buffer.isBuffer(raw) ? raw.length : 0;
+}
+
 function parseActivity(body: unknown): IncomingActivity {
   if (!isRecord(body)) throw new AppError('bad_request', 'the body must be a JSON activity');
+  // Before zod and before anything serializes it: these would otherwise fail later as a 500.
+  const problem = jsonShapeProblem(body);
+  if (problem === 'too_deep') throw new AppError('bad_request', 'the activity is nested too deeply');
+  if (problem === 'nul_character') throw new AppError('bad_request', 'the activity contains a NUL character');
   const parsed = IncomingActivity.safeParse(withoutNulls(body));
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ');
     throw new AppError('bad_request', `the activity is malformed: ${fields}`);
   }
   return parsed.data;
+}
+
+/** Each free-form part of a stored activity (value, channelData, an attachment's content, an entity). */
+const MAX_STORED_PART_BYTES = 4096;
+
+function fits(value: unknown): boolean {
+  const json = JSON.stringify(value);
+  return json === undefined || Buffer.byteLength(json, 'utf8') <= MAX_STORED_PART_BYTES;
+}
+
+/**
+ * What is kept of a posted activity: the bot reads the whole activity in memory, but the stored
+ * copy (the client's echo and the transcript) keeps text up to the input cap and free-form parts
+ * only when small, so posts cannot fill the database. Web Chat's `clientActivityID` survives, since
+ * Web Chat matches its echo by it.
+ */
+export function storedCopy(activity: Partial<Activity>): Partial<Activity> {
+  const copy: Partial<Activity> = { ...activity };
+  if (typeof copy.text === 'string') copy.text = [...copy.text].slice(0, MAX_INPUT_LENGTH).join('');
+  if (copy.value !== undefined && !fits(copy.value)) delete copy.value;
+  if (copy.channelData !== undefined && !fits(copy.channelData)) {
+    const clientActivityId: unknown = isRecord(copy.channelData) ? copy.channelData.clientActivityID : undefined;
+    copy.channelData = typeof clientActivityId === 'string' && clientActivityId.length <= 256 ? { clientActivityID: clientActivityId } : undefined;
+  }
+  if (copy.attachments !== undefined) {
+    copy.attachments = copy.attachments.map((a) => (fits(a.content) ? a : { ...a, content: undefined }));
+  }
+  if (copy.entities !== undefined) copy.entities = copy.entities.filter((e) => fits(e));
+  return copy;
 }
 
 function parseWatermark(value: unknown): number {
@@ -180,6 +225,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
     return auth;
   }
 
+  /** Every route checks the token's user against the conversation's, not only its conversation id. */
   async function existing(claims: DirectLineClaims): Promise<DirectLineConversation> {
     const conversation = await findConversation(db, claims.conversationId);
     if (conversation === null || conversation.userId !== claims.userId) {
@@ -187,6 +233,10 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
     }
     return conversation;
   }
+
+  /** No token of a conversation outlives this, however often it is refreshed. */
+  const lifetimeEnd = (conversation: DirectLineConversation): Date =>
+    new Date(conversation.createdAt.getTime() + MAX_CONVERSATION_LIFETIME_SECONDS * 1000);
 
   /** Bot failures are the bot's to answer (onTurnError); the HTTP exchange still succeeds. */
   async function runTurn(activity: Partial<Activity>): Promise<void> {
@@ -210,7 +260,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
         browserHash: browser?.hash ?? null,
       });
       if (browser?.setCookie != null) res.header('Set-Cookie', browser.setCookie);
-      const issued = await tokens.issue({ conversationId: conversation.id, userId: conversation.userId });
+      const issued = await tokens.issue({ conversationId: conversation.id, userId: conversation.userId }, lifetimeEnd(conversation));
       res.send(200, { token: issued.token, conversationId: conversation.id, expires_in: issued.expiresIn });
     }),
   );
@@ -252,6 +302,10 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
     '/v3/directline/conversations/:id/activities',
     handle(logger, async (req, res) => {
       const { claims } = await authorize(req);
+      if (rawBodyBytes(req) > MAX_ACTIVITY_BYTES) {
+        res.send(413, { error: { code: 'too_large', message: `an activity may be at most ${MAX_ACTIVITY_BYTES} bytes` } });
+        return;
+      }
       const incoming = parseActivity(req.body);
       if (incoming.type === ActivityTypes.Typing) {
         // Not stored and no turn: the bot has nothing to say to a typing indicator.
@@ -262,6 +316,8 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
       const localTime = localTimestamp === undefined ? undefined : new Date(localTimestamp);
       let activity: Partial<Activity> | undefined;
       const stored = await appendActivity(db, claims.conversationId, (seq, conversation) => {
+        // Thrown inside the transaction, so the sequence number it took is given back.
+        if (conversation.userId !== claims.userId) throw new AppError('not_found', 'the conversation does not exist');
         activity = {
           ...fields,
           localTimestamp: localTime !== undefined && !Number.isNaN(localTime.getTime()) ? localTime : undefined,
@@ -277,7 +333,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
         // The stored copy (what the client's echo and any later reader see) is masked; the bot
         // gets the words as typed, once, in memory.
         const text = activity.text;
-        return toActivityJson(text === undefined ? activity : { ...activity, text: maskStoredText(text) });
+        return toActivityJson(storedCopy(text === undefined ? activity : { ...activity, text: maskStoredText(text) }));
       });
       if (stored === null || activity === undefined) throw new AppError('not_found', 'the conversation does not exist');
       await runTurn(activity);
@@ -289,6 +345,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
     '/v3/directline/conversations/:id/activities',
     handle(logger, async (req, res) => {
       const { claims } = await authorize(req);
+      await existing(claims);
       const query: unknown = req.query;
       const after = parseWatermark(isRecord(query) ? query.watermark : undefined);
       const rows = await listActivities(db, claims.conversationId, after, MAX_ACTIVITIES_PER_GET);
@@ -302,7 +359,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
     handle(logger, async (req, res) => {
       const { claims } = await authenticate(req);
       const conversation = await existing(claims);
-      const issued = await tokens.issue({ conversationId: conversation.id, userId: conversation.userId });
+      const issued = await tokens.issue({ conversationId: conversation.id, userId: conversation.userId }, lifetimeEnd(conversation));
       res.send(200, { conversationId: conversation.id, token: issued.token, expires_in: issued.expiresIn });
     }),
   );

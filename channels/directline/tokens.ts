@@ -30,6 +30,11 @@ export interface DirectLineTokenOptions {
 const ISSUER = 'child-support-assistant/directline';
 const AUDIENCE = 'directline';
 export const DEFAULT_TOKEN_TTL_SECONDS = 1800;
+/**
+ * How long a conversation's token chain lives, counted from the conversation's creation: a stolen
+ * token cannot be refreshed forever, and a browser left open on a shared computer ends by itself.
+ */
+export const MAX_CONVERSATION_LIFETIME_SECONDS = 24 * 60 * 60;
 
 /**
  * A key of its own, derived from the session secret, so a token minted for another purpose (cookie,
@@ -51,17 +56,24 @@ export class DirectLineTokens {
     this.now = options.now ?? (() => new Date());
   }
 
-  async issue(subject: { conversationId: string; userId: string }): Promise<IssuedToken> {
+  /**
+   * `notAfter`: no token of this conversation may outlive it (the conversation's absolute end);
+   * throws `token_expired` once it has passed.
+   */
+  async issue(subject: { conversationId: string; userId: string }, notAfter?: Date): Promise<IssuedToken> {
     const issuedAt = Math.floor(this.now().getTime() / 1000);
+    const end = notAfter === undefined ? Number.POSITIVE_INFINITY : Math.floor(notAfter.getTime() / 1000);
+    const expiresAt = Math.min(issuedAt + this.ttlSeconds, end);
+    if (expiresAt <= issuedAt) throw new AppError('token_expired', 'the conversation has reached its maximum lifetime');
     const token = await new SignJWT({ conv: subject.conversationId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setSubject(subject.userId)
       .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + this.ttlSeconds)
+      .setExpirationTime(expiresAt)
       .sign(this.key);
-    return { token, expiresIn: this.ttlSeconds };
+    return { token, expiresIn: expiresAt - issuedAt };
   }
 
   /** Throws `AppError` `token_expired` or `token_invalid`; both answer 401. */

@@ -47,6 +47,8 @@ export interface SmsRouteDeps {
   readonly logger: Logger;
   readonly now?: () => Date;
   readonly deadlineMs?: number;
+  /** Counts a text by its number's hash (and for everyone); false when over the limit. */
+  readonly rateLimit?: (phoneHash: string) => Promise<boolean>;
 }
 
 export interface SmsHashes {
@@ -154,6 +156,12 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       const to = field(fields, 'To');
       if (messageSid === undefined || from === undefined || to === undefined || !E164.test(from) || !E164.test(to)) {
         res.send(400, { error: { code: 'bad_request', message: 'MessageSid, From and To are required' } });
+        return;
+      }
+      // Over the limit the text is dropped with an empty answer: a 429 would be retried and flagged by
+      // Twilio, and a "slow down" reply would spend a text on every message of a flood.
+      if (deps.rateLimit !== undefined && !(await deps.rateLimit(hashes.phone(from)))) {
+        twiml(res, []);
         return;
       }
       const body = field(fields, 'Body') ?? '';
