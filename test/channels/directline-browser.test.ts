@@ -41,7 +41,7 @@ describe('POST /api/directline/token and the browser cookie', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp();
-  });
+  }, 60_000);
   afterAll(async () => {
     await app.stop();
   });
