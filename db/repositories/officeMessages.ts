@@ -240,6 +240,17 @@ export async function findOfficeMessage(db: Executor, id: number): Promise<Offic
   return row === undefined ? null : toMessage(row);
 }
 
+/** The message one confirmation queued, if it did; only the person's own. */
+export async function findQueuedOfficeMessage(db: Executor, personId: string, idempotencyKey: string): Promise<OfficeMessage | null> {
+  const row = await db
+    .selectFrom('officeMessages')
+    .selectAll()
+    .where('personId', '=', personId)
+    .where('idempotencyKey', '=', idempotencyKey)
+    .executeTakeFirst();
+  return row === undefined ? null : toMessage(row);
+}
+
 /** Oldest first. */
 export async function listOfficeMessages(db: Executor, filter: { personId?: string; status?: OfficeMessageStatus } = {}): Promise<OfficeMessage[]> {
   let query = db.selectFrom('officeMessages').selectAll();

@@ -17,7 +17,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { listCases, type CaseSummary } from '../../db/account/cases.js';
-import { findCaseOffice, type Office } from '../../db/repositories/officeMessages.js';
+import { findCaseOffice, findQueuedOfficeMessage, type Office } from '../../db/repositories/officeMessages.js';
 import { useSession } from '../../db/repositories/sessions.js';
 import { isReroute } from '../account/reroute.js';
 import { auditTurn, conversationKeyOf } from '../auth/conversation.js';
@@ -169,6 +169,13 @@ export class ContactOfficeDialog extends ComponentDialog {
     if (personId === undefined || caseNumber === undefined || office === undefined || message === undefined || confirmation === undefined) {
       return step.endDialog();
     }
+    // This very confirmation was queued by a turn that then died before its state was saved: say so,
+    // whatever the answer now, rather than "not sent" or "sign-in ended".
+    const queued = await findQueuedOfficeMessage(this.deps.db, personId, confirmation);
+    if (queued !== null) {
+      await reply(step.context, 'office.already_sent', { ...this.contactOf(office), reference: queued.reference });
+      return step.endDialog();
+    }
     if (yesNo(textResult(step.result)) !== 'yes') {
       await reply(step.context, 'office.not_sent');
       return step.endDialog();
@@ -188,7 +195,7 @@ export class ContactOfficeDialog extends ComponentDialog {
     { personId, caseNumber, office, message, confirmation }: { personId: string; caseNumber: string; office: Office; message: string; confirmation: string },
   ): Promise<void> {
     const channel = channelKindOf(step.context);
-    const contact = { office: office.name, phone: formatPhone(office.phone), hours: office.hours };
+    const contact = this.contactOf(office);
     let queued;
     try {
       queued = await this.outbox.queue({
@@ -214,5 +221,9 @@ export class ContactOfficeDialog extends ComponentDialog {
     const detail = { messageId: id, reference, officeId: office.id, characters: [...message].length, channel };
     await auditTurn(this.deps.db, step.context, { action: 'office_message', outcome: 'queued', personId, caseNumber, detail });
     await reply(step.context, 'office.sent', { ...contact, reference });
+  }
+
+  private contactOf(office: Office): { office: string; phone: string; hours: string } {
+    return { office: office.name, phone: formatPhone(office.phone), hours: office.hours };
   }
 }

@@ -15,6 +15,7 @@ import {
   findOffice,
   findOfficeMessage,
   findPersonName,
+  findQueuedOfficeMessage,
   listOfficeMessages,
   markOfficeMessageFailed,
   markOfficeMessageSent,
@@ -119,6 +120,8 @@ describe.each(databaseKinds())('office messages on %s', (kind) => {
     const first = await queueOfficeMessage(database.db, request);
     const again = await queueOfficeMessage(database.db, { ...request, body: 'a second yes', now: LATER });
     expect(again).toEqual({ message: first.message, created: false });
+    expect(await findQueuedOfficeMessage(database.db, 'P-1001', request.idempotencyKey)).toEqual(first.message);
+    expect(await findQueuedOfficeMessage(database.db, 'P-1002', request.idempotencyKey)).toBeNull();
     // At the same moment, as a double-click or a retried post arrives.
     const racing = message();
     const results = await Promise.all(Array.from({ length: 6 }, () => queueOfficeMessage(database.db, racing)));

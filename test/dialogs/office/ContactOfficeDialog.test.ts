@@ -41,6 +41,8 @@ let current: OfficeMailer;
 const sent: OfficeEmail[] = [];
 /** Not started: each test drains it when the parent's message should go out. */
 let outbox: OfficeOutboxWorker;
+/** When set, queueing fails as it does with the database away. */
+let queueFails = false;
 
 beforeAll(async () => {
   mailDir = await mkdtemp(join(tmpdir(), 'office-mail-'));
@@ -62,13 +64,20 @@ beforeAll(async () => {
     },
   };
   outbox = new OfficeOutboxWorker({ db: database.db, mailer: delivering, logger, now: clock.now });
-  const dialog = new MainDialog({ recognizer: new KeywordRecognizer(), logger, db: database.db, signIn, ssnHmacKey: SSN_HMAC_KEY, now: clock.now, officeOutbox: outbox });
+  const dialog = new MainDialog({ recognizer: new KeywordRecognizer(), logger, db: database.db, signIn, ssnHmacKey: SSN_HMAC_KEY, now: clock.now, officeOutbox: {
+      queue: async (request) => {
+        if (queueFails) throw Object.assign(new Error('connection terminated'), { code: 'ECONNRESET' });
+        return outbox.queue(request);
+      },
+    },
+  });
   const bot = new ChildSupportBot({ conversationState, userState, accessors: createStateAccessors(conversationState, userState), dialog, logger });
   world = { database, clock, signIn, logger, logLines, dialog, bot };
 });
 
 beforeEach(() => {
   current = mailer;
+  queueFails = false;
 });
 
 afterAll(async () => {
@@ -231,6 +240,19 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     expect(await readdir(join(mailDir, 'out'))).toContain(`${row?.reference ?? ''}.eml`);
   });
 
+  it('when the message cannot be queued the parent gets the office\'s number and the helpline, and the log only a code', async () => {
+    queueFails = true;
+    await chat.say('email my office');
+    await chat.say('Please send me my payment history');
+    const before = (await messagesOf(MARIA.personId)).length;
+    const answer = joined(await chat.say('yes'));
+    expect(answer).toBe(en('office.failed', { office: BRONX.name, phone: BRONX.phone, hours: BRONX.hours }));
+    expect(answer).toContain('888-208-4485');
+    expect(await messagesOf(MARIA.personId)).toHaveLength(before);
+    expect(world.logLines.join('\n')).toContain('"code":"ECONNRESET"');
+    expect(world.logLines.join('\n')).not.toContain('payment history');
+  });
+
   it('double confirmation: two "yes" arriving at once queue one message', async () => {
     await chat.say('email my office');
     await chat.say('Please send me a new payment coupon');
@@ -251,17 +273,24 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     // What the conversation's state looks like while the yes-or-no is asked.
     const saved = await world.database.db.selectFrom('botState').selectAll().where('key', 'like', `%${chat.conversationId}%`).execute();
     expect(saved.length).toBeGreaterThan(0);
+    const restore = async (): Promise<void> => {
+      for (const row of saved) {
+        await world.database.db.updateTable('botState').set({ document: JSON.stringify(row.document), etag: row.etag }).where('key', '=', row.key).execute();
+      }
+    };
     const done = joined(await chat.say('yes'));
     const [queued] = (await messagesOf(MARIA.personId)).slice(-1);
     const reference = queued?.reference ?? '';
     expect(done).toContain(reference);
     // The process died after queueing, before the turn's state was written: the prompt is still open.
-    for (const row of saved) {
-      await world.database.db.updateTable('botState').set({ document: JSON.stringify(row.document), etag: row.etag }).where('key', '=', row.key).execute();
-    }
+    await restore();
     const count = (await messagesOf(MARIA.personId)).length;
     const again = joined(await chat.say('yes'));
-    expect(again).toBe(en('office.already_sent', { office: BRONX.name, reference, phone: BRONX.phone, hours: BRONX.hours }));
+    const already = en('office.already_sent', { office: BRONX.name, reference, phone: BRONX.phone, hours: BRONX.hours });
+    expect(again).toBe(already);
+    // A "no" this time, once the message is queued, must not be told "not sent".
+    await restore();
+    expect(joined(await chat.say('no'))).toBe(already);
     expect(await messagesOf(MARIA.personId)).toHaveLength(count);
     expect(await outbox.drain()).toBe(1);
     expect(sent.filter((email) => email.reference === reference)).toHaveLength(1);
