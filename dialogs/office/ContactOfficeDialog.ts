@@ -29,7 +29,7 @@ import { MAX_REASKS, textResult } from '../linking/validators.js';
 import { yesNo } from '../pin/yesNo.js';
 import { localeOf, reply, sayFor } from '../reply.js';
 import { channelKindOf, checkOfficeMessage, errorCodeOf, formatPhone, MAX_OFFICE_MESSAGE, type MessageCheck } from './officeMessage.js';
-import type { OfficeOutbox } from './ports.js';
+import type { OfficeOutbox, QueuedOfficeMessageRef } from './ports.js';
 
 export const CONTACT_OFFICE_DIALOG = 'ContactOfficeDialog';
 const CONTACT_OFFICE_WATERFALL = 'ContactOfficeDialog.waterfall';
@@ -196,7 +196,7 @@ export class ContactOfficeDialog extends ComponentDialog {
   ): Promise<void> {
     const channel = channelKindOf(step.context);
     const contact = this.contactOf(office);
-    let queued;
+    let queued: QueuedOfficeMessageRef;
     try {
       queued = await this.outbox.queue({
         idempotencyKey: confirmation,
