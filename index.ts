@@ -11,6 +11,7 @@ import { createTurnErrorHandler } from './bots/turnError.js';
 import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botframework.js';
 import { RateLimiter, registerRequestLimits } from './channels/limits.js';
 import { FileOrSmtpMailer } from './channels/mail/FileOrSmtpMailer.js';
+import { OfficeOutboxWorker } from './channels/mail/OfficeOutboxWorker.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
@@ -82,8 +83,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const accessors = createStateAccessors(conversationState, userState);
   const recognizer = new KeywordRecognizer();
   const signIn = new SignInService({ db, publicUrl: config.publicUrl });
-  const mailer = new FileOrSmtpMailer(config.mail);
-  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, mailer });
+  // Office email: the dialog queues, this worker (one per instance, sharing the outbox) delivers.
+  const officeOutbox = new OfficeOutboxWorker({ db, mailer: new FileOrSmtpMailer(config.mail), logger });
+  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, officeOutbox });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
   const metrics = createMetrics();
@@ -199,6 +201,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         });
 
   const port = await listen(server, config.port, options.host);
+  officeOutbox.start();
   const startupMs = Math.round(performance.now() - started);
   const url = `http://localhost:${port}`;
 
@@ -209,6 +212,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await devIdp?.settled;
       await retention?.stop();
       await closeServer(server);
+      await officeOutbox.stop();
       await database.close();
     })();
     return stopping;

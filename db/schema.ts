@@ -180,6 +180,15 @@ export interface OfficeMessagesTable {
   lastError: string | null;
   createdAt: CreatedAt;
   sentAt: NullableInstant;
+  /** `OCS-7K3QH`: what the parent is told, and the email's Message-ID. */
+  reference: string;
+  /** One per confirmation: the same "yes" twice queues one message. */
+  idempotencyKey: string | null;
+  channelKind: Generated<'web' | 'sms' | 'tty'>;
+  locale: Generated<string>;
+  nextAttemptAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** While in the future, one worker holds the row; once past, any worker may take it again. */
+  leaseUntil: NullableInstant;
 }
 
 export interface AuditLogTable {

@@ -31,7 +31,7 @@ import { looksSensitive } from './input/screenInput.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
 import { CONTACT_OFFICE_DIALOG, ContactOfficeDialog, OFFICE_MESSAGE_PROMPT } from './office/ContactOfficeDialog.js';
 import { mayInterruptFreeText } from './office/officeMessage.js';
-import type { OfficeMailer } from './office/ports.js';
+import type { OfficeOutbox } from './office/ports.js';
 import { PIN_HELP_DIALOG, PinHelpDialog } from './pin/PinHelpDialog.js';
 import type { Intent, Recognition, Recognizer } from './recognizer/Recognizer.js';
 
@@ -54,8 +54,8 @@ export interface MainDialogDeps {
   ssnHmacKey: string;
   /** The clock for sessions and lockouts; tests pass a fixed one. */
   now?: () => Date;
-  /** Delivers messages to local offices; without one, "email my office" names the helpline instead. */
-  mailer?: OfficeMailer;
+  /** Queues messages to local offices for delivery; without one, "email my office" names the helpline instead. */
+  officeOutbox?: OfficeOutbox;
 }
 
 /** The innermost active dialog: only a dialog actually waiting for sign-in may see its event. */
@@ -69,7 +69,7 @@ export class MainDialog extends InterruptibleDialog {
   private readonly routes: Readonly<Record<Intent, Route>>;
   private readonly deps: AccountDeps;
 
-  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now, mailer }: MainDialogDeps) {
+  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now, officeOutbox }: MainDialogDeps) {
     super(MAIN_DIALOG, recognizer, logger);
     this.deps = { db, signIn, ssnHmacKey, now: now ?? (() => new Date()), ...(logger === undefined ? {} : { logger }) };
     const say = (key: string): Route => ({ reply: (step) => this.say(step.context, key) });
@@ -83,7 +83,7 @@ export class MainDialog extends InterruptibleDialog {
       statement: accountUnavailable,
       monthly_notice: accountUnavailable,
       payment_coupon: accountUnavailable,
-      contact_office: mailer === undefined ? accountUnavailable : { dialogId: CONTACT_OFFICE_DIALOG },
+      contact_office: officeOutbox === undefined ? accountUnavailable : { dialogId: CONTACT_OFFICE_DIALOG },
       sign_in: { dialogId: SIGN_IN_DIALOG },
       pin_help: { dialogId: PIN_HELP_DIALOG },
       greeting: say('greeting.reply'),
@@ -109,7 +109,7 @@ export class MainDialog extends InterruptibleDialog {
     this.addDialog(new DisbursementsDialog(this.deps));
     this.addDialog(new SignInDialog(this.deps));
     this.addDialog(new PinHelpDialog(this.deps));
-    if (mailer !== undefined) this.addDialog(new ContactOfficeDialog(this.deps, mailer));
+    if (officeOutbox !== undefined) this.addDialog(new ContactOfficeDialog(this.deps, officeOutbox));
     this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.finalStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }

@@ -1,13 +1,42 @@
 /**
- * "Email my office" end to end over SMS, as Twilio drives it: signed webhooks into the whole
- * application, SSN and PIN in the chat, and the `.eml` file the app writes into MAIL_DIR.
+ * "Email my office" end to end through the real server: over SMS as Twilio drives it (signed
+ * webhooks, SSN and PIN in the chat) and over Direct Line in each language (NY.gov sign-in at the
+ * development provider); the parent is told an OCS- reference, and the outbox worker the app starts
+ * writes exactly one `.eml` into MAIL_DIR, named after the reference and carrying it as Message-ID.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './helpers/app.js';
+import { signInAtDevProvider } from './helpers/browser.js';
+import { DirectLineClient } from './helpers/directline.js';
 import { sendSms, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './channels/smsHelpers.js';
+
+/** What a parent is told and reads over the phone: no 0/O, no 1/I. */
+const REFERENCE = /\bOCS-[2-9A-HJ-NP-Z]{5}\b/i;
+const SIGN_IN_LINK = /https?:\/\/[^\s)"\]]+\/signin\/[A-Za-z0-9_-]+/;
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The `.eml` the worker writes for `reference`, once it is there. */
+async function emailFor(dir: string, reference: string): Promise<string> {
+  return until(async () => ((await readdir(dir).catch(() => [] as string[])).includes(`${reference}.eml`) ? readFile(join(dir, `${reference}.eml`), 'utf8') : undefined));
+}
+
+function referenceIn(text: string): string {
+  const reference = REFERENCE.exec(text)?.[0];
+  if (reference === undefined) throw new Error(`no reference in: ${text}`);
+  return reference.toUpperCase();
+}
 
 const OUR_NUMBER = '+12125550100';
 const JAMES = '+12125550102';
@@ -55,10 +84,13 @@ describe('a message to the office by SMS', () => {
     expect(done).toMatch(/2 business days/);
     expect(done).toContain('718-555-0140');
     expect(done).not.toMatch(/13579|900-?11-?1002/);
+    const reference = referenceIn(done);
+    expect(done).toContain(`Your reference is ${reference}.`);
 
-    const files = await readdir(join(mailDir, 'mail'));
-    expect(files).toHaveLength(1);
-    const eml = await readFile(join(mailDir, 'mail', files[0] ?? ''), 'utf8');
+    const eml = await emailFor(join(mailDir, 'mail'), reference);
+    expect(await readdir(join(mailDir, 'mail'))).toEqual([`${reference}.eml`]);
+    expect(eml).toMatch(new RegExp(`^Message-ID: <${reference}@childsupport\\.example\\.gov>$`, 'm'));
+    expect(eml).toContain(`Reference number: ${reference}`);
     expect(eml).toMatch(/^To: bronx\.childsupport@example\.gov$/m);
     expect(eml).toMatch(/^Subject: Case CS24000101: message from a parent via the assistant$/m);
     expect(eml).toContain('James Carter');
@@ -73,12 +105,126 @@ describe('a message to the office by SMS', () => {
     await tty('900-11-1001 GA');
     expect(await tty('24680 GA')).toMatch(/BRONX CHILD SUPPORT OFFICE.* GA$/s);
     expect(await tty('PLEASE CALL ME ABOUT MY NEXT PAYMENT GA')).toMatch(/\(36 CHARACTERS\)/);
-    expect(await tty('YES GA')).toMatch(/2 BUSINESS DAYS/);
-    const files = (await readdir(join(mailDir, 'mail'))).sort();
-    const eml = await readFile(join(mailDir, 'mail', files.at(-1) ?? ''), 'utf8');
+    const done = await tty('YES GA');
+    expect(done).toMatch(/2 BUSINESS DAYS/);
+    const eml = await emailFor(join(mailDir, 'mail'), referenceIn(done));
     expect(eml).toContain('Maria Lopez');
     expect(eml).toContain('PLEASE CALL ME ABOUT MY NEXT PAYMENT');
     expect(eml).not.toMatch(/PAYMENT GA/);
     expect(eml).toMatch(/TTY \(text telephone\); call through a relay service/);
   }, 30_000);
+});
+
+describe('a message to the office in web chat, in each language', () => {
+  let app: TestApp;
+  let root: string;
+  let mailDir: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'office-web-'));
+    mailDir = join(root, 'mail');
+    app = await startTestApp({ MAIL_DIR: mailDir, OFFICE_MAIL_FROM: 'assistant@childsupport.example.gov' });
+  }, 60_000);
+  afterAll(async () => {
+    await app.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  interface Parent {
+    readonly locale: string;
+    readonly ask: string;
+    readonly login: string;
+    readonly password: string;
+    readonly ssn: string;
+    readonly pin: string;
+    readonly office: string;
+    readonly message: string;
+    readonly yes: string;
+  }
+
+  /** Signs in, links, writes the message and answers `yes` (posted twice together when `doubled`, as a double-click does). */
+  async function emailOffice(parent: Parent, doubled = false): Promise<{ answers: string; files: string[] }> {
+    const chat = await DirectLineClient.start(app.baseUrl, parent.locale);
+    await chat.replies();
+    await chat.send(parent.ask);
+    const link = SIGN_IN_LINK.exec(await chat.replies((t) => SIGN_IN_LINK.test(t)))?.[0] ?? '';
+    await signInAtDevProvider(link, parent.login, parent.password);
+    await chat.replies((t) => t.trim() !== '', 10_000);
+    await chat.send(parent.ssn);
+    await chat.replies();
+    await chat.send(parent.pin);
+    await chat.replies((t) => t.includes(parent.office), 10_000);
+    await chat.send(parent.message);
+    await chat.replies((t) => t.includes(String([...parent.message].length)));
+    const before = await readdir(mailDir).catch(() => [] as string[]);
+    if (doubled) await Promise.all([chat.send(parent.yes), chat.send(parent.yes)]);
+    else await chat.send(parent.yes);
+    const answers = await chat.replies((t) => REFERENCE.test(t), 10_000);
+    const reference = referenceIn(answers);
+    const eml = await emailFor(mailDir, reference);
+    expect(eml).toMatch(new RegExp(`^Message-ID: <${reference}@childsupport\\.example\\.gov>$`, 'm'));
+    // Time for a second email to appear, if anything were to send one.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const files = (await readdir(mailDir)).filter((file) => !before.includes(file));
+    expect(JSON.stringify(chat.seen)).not.toContain(parent.pin);
+    return { answers: answers + (await chat.replies(() => true, 300).catch(() => '')), files };
+  }
+
+  it('Maria (English) double-clicks "yes": one message, one .eml, one reference', async () => {
+    const { answers, files } = await emailOffice(
+      {
+        locale: 'en-US',
+        ask: 'email my office',
+        login: 'maria.lopez@example.com',
+        password: 'demo-maria-1',
+        ssn: '900-11-1001',
+        pin: '24680',
+        office: 'Bronx Child Support Office',
+        message: 'Please call me about my address change',
+        yes: 'yes',
+      },
+      true,
+    );
+    const reference = referenceIn(answers);
+    expect(answers).toContain(`Your reference is ${reference}.`);
+    expect(files).toEqual([`${reference}.eml`]);
+    // Whatever the second "yes" was told, it named no other message.
+    expect([...answers.matchAll(new RegExp(REFERENCE.source, 'gi'))].map((m) => m[0].toUpperCase())).toEqual(expect.arrayContaining([reference]));
+    expect(new Set([...answers.matchAll(new RegExp(REFERENCE.source, 'gi'))].map((m) => m[0].toUpperCase())).size).toBe(1);
+  }, 60_000);
+
+  it('Wei Li (Chinese) hears 参考编号 OCS-…, and the Queens office gets one .eml', async () => {
+    const { answers, files } = await emailOffice({
+      locale: 'zh-CN',
+      ask: '联系办公室',
+      login: 'li.wei@example.com',
+      password: 'demo-liwei-1',
+      ssn: '900-11-1003',
+      pin: '86420',
+      office: 'Queens Child Support Office',
+      message: '请给我打电话，谢谢',
+      yes: '是',
+    });
+    const reference = referenceIn(answers);
+    expect(answers).toContain(`参考编号是 ${reference}`);
+    expect(files).toEqual([`${reference}.eml`]);
+    expect(await readFile(join(mailDir, files[0] ?? ''), 'utf8')).toMatch(/^To: queens\.childsupport@example\.gov$/m);
+  }, 60_000);
+
+  it('Ana (Spanish) hears "número de referencia OCS-…", and the Brooklyn office gets one .eml', async () => {
+    const { answers, files } = await emailOffice({
+      locale: 'es-US',
+      ask: 'contactar oficina',
+      login: 'ana.rodriguez@example.com',
+      password: 'demo-ana-1',
+      ssn: '900-11-1005',
+      pin: '11223',
+      office: 'Brooklyn Child Support Office',
+      message: 'Necesito una cita, por favor',
+      yes: 'sí',
+    });
+    const reference = referenceIn(answers);
+    expect(answers).toContain(`Su número de referencia es ${reference}.`);
+    expect(files).toEqual([`${reference}.eml`]);
+  }, 60_000);
 });

@@ -2,9 +2,12 @@
  * "Email my office": a verified parent writes a message that is emailed to the office handling one
  * of their cases. The office is found through the parent's own case, never named by them. The
  * message is read back only as its length (a shared screen or a relay operator should not hear it
- * twice), is sent only after a yes, and is written to the outbox before the email goes out, so a
- * failed delivery is recorded and the parent is told whom to call instead.
+ * twice), and after a yes it is queued in the outbox, which a worker delivers (with retries) while
+ * the parent is told the reference. The confirmation carries a key minted when the question was
+ * asked, so a doubled "yes", a retried post or a "yes" again after a turn died mid-way queues one
+ * message, and the parent is told it is already on its way.
  */
+import { randomUUID } from 'node:crypto';
 import {
   ComponentDialog,
   TextPrompt,
@@ -14,14 +17,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { listCases, type CaseSummary } from '../../db/account/cases.js';
-import {
-  createOfficeMessage,
-  findCaseOffice,
-  findPersonName,
-  markOfficeMessageFailed,
-  markOfficeMessageSent,
-  type Office,
-} from '../../db/repositories/officeMessages.js';
+import { findCaseOffice, findQueuedOfficeMessage, type Office } from '../../db/repositories/officeMessages.js';
 import { useSession } from '../../db/repositories/sessions.js';
 import { isReroute } from '../account/reroute.js';
 import { auditTurn, conversationKeyOf } from '../auth/conversation.js';
@@ -32,16 +28,8 @@ import type { AccountDeps } from '../deps.js';
 import { MAX_REASKS, textResult } from '../linking/validators.js';
 import { yesNo } from '../pin/yesNo.js';
 import { localeOf, reply, sayFor } from '../reply.js';
-import {
-  channelKindOf,
-  checkOfficeMessage,
-  composeOfficeEmail,
-  errorCodeOf,
-  formatPhone,
-  MAX_OFFICE_MESSAGE,
-  type MessageCheck,
-} from './officeMessage.js';
-import type { OfficeMailer } from './ports.js';
+import { channelKindOf, checkOfficeMessage, errorCodeOf, formatPhone, MAX_OFFICE_MESSAGE, type MessageCheck } from './officeMessage.js';
+import type { OfficeOutbox, QueuedOfficeMessageRef } from './ports.js';
 
 export const CONTACT_OFFICE_DIALOG = 'ContactOfficeDialog';
 const CONTACT_OFFICE_WATERFALL = 'ContactOfficeDialog.waterfall';
@@ -64,6 +52,8 @@ interface ContactValues {
   caseNumber?: string;
   office?: Office;
   message?: string;
+  /** Minted when the yes-or-no is asked: the idempotency key of this one confirmation. */
+  confirmation?: string;
 }
 
 function valuesOf(step: WaterfallStepContext): ContactValues {
@@ -86,7 +76,7 @@ const confirmValidator: PromptValidator<string> = async (prompt) => {
 export class ContactOfficeDialog extends ComponentDialog {
   constructor(
     private readonly deps: AccountDeps,
-    private readonly mailer: OfficeMailer,
+    private readonly outbox: OfficeOutbox,
   ) {
     super(CONTACT_OFFICE_DIALOG);
     this.addDialog(new VerifyDialog(deps));
@@ -164,6 +154,7 @@ export class ContactOfficeDialog extends ComponentDialog {
       return step.endDialog();
     }
     values.message = check.text;
+    values.confirmation = randomUUID();
     const say = sayFor(step.context);
     return step.prompt(CONFIRM_PROMPT, {
       prompt: say('office.confirm', { count: check.length, office: values.office.name }),
@@ -173,9 +164,18 @@ export class ContactOfficeDialog extends ComponentDialog {
 
   private async sendStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = valuesOf(step);
-    const { personId, caseNumber, office, message } = values;
+    const { personId, caseNumber, office, message, confirmation } = values;
     delete values.message;
-    if (personId === undefined || caseNumber === undefined || office === undefined || message === undefined) return step.endDialog();
+    if (personId === undefined || caseNumber === undefined || office === undefined || message === undefined || confirmation === undefined) {
+      return step.endDialog();
+    }
+    // This very confirmation was queued by a turn that then died before its state was saved: say so,
+    // whatever the answer now, rather than "not sent" or "sign-in ended".
+    const queued = await findQueuedOfficeMessage(this.deps.db, personId, confirmation);
+    if (queued !== null) {
+      await reply(step.context, 'office.already_sent', { ...this.contactOf(office), reference: queued.reference });
+      return step.endDialog();
+    }
     if (yesNo(textResult(step.result)) !== 'yes') {
       await reply(step.context, 'office.not_sent');
       return step.endDialog();
@@ -186,50 +186,44 @@ export class ContactOfficeDialog extends ComponentDialog {
       await reply(step.context, 'office.session_ended');
       return step.endDialog();
     }
-    await this.deliver(step, { personId, caseNumber, office, message });
+    await this.queue(step, { personId, caseNumber, office, message, confirmation });
     return step.endDialog();
   }
 
-  private async deliver(
+  private async queue(
     step: WaterfallStepContext,
-    { personId, caseNumber, office, message }: { personId: string; caseNumber: string; office: Office; message: string },
+    { personId, caseNumber, office, message, confirmation }: { personId: string; caseNumber: string; office: Office; message: string; confirmation: string },
   ): Promise<void> {
-    const { db } = this.deps;
     const channel = channelKindOf(step.context);
-    const name = await findPersonName(db, personId);
-    const row = await createOfficeMessage(db, {
-      officeId: office.id,
-      personId,
-      caseNumber,
-      channel: step.context.activity.channelId,
-      body: message,
-      now: this.deps.now(),
-    });
-    const detail = { messageId: row.id, officeId: office.id, characters: [...message].length, channel };
-    await auditTurn(db, step.context, { action: 'office_message', outcome: 'queued', personId, caseNumber, detail });
-    const email = composeOfficeEmail({
-      id: row.id,
-      office,
-      parentName: name === null ? personId : `${name.firstName} ${name.lastName}`,
-      caseNumber,
-      channel,
-      locale: localeOf(step.context),
-      message,
-    });
-    const contact = { office: office.name, phone: formatPhone(office.phone), hours: office.hours, reference: row.id };
+    const contact = this.contactOf(office);
+    let queued: QueuedOfficeMessageRef;
     try {
-      await this.mailer.send(email);
+      queued = await this.outbox.queue({
+        idempotencyKey: confirmation,
+        officeId: office.id,
+        personId,
+        caseNumber,
+        channel: step.context.activity.channelId,
+        channelKind: channel,
+        locale: localeOf(step.context),
+        body: message,
+      });
     } catch (error) {
-      const code = errorCodeOf(error);
-      await markOfficeMessageFailed(db, row.id, code);
-      await auditTurn(db, step.context, { action: 'office_message', outcome: 'failed', personId, caseNumber, detail: { ...detail, error: code } });
-      this.deps.logger?.warn({ event: 'office_message_failed', messageId: row.id, code }, 'an office email could not be sent');
+      this.deps.logger?.error({ event: 'office_message_not_queued', code: errorCodeOf(error) }, 'an office message could not be queued');
       await reply(step.context, 'office.failed', contact);
       return;
     }
-    await markOfficeMessageSent(db, row.id, this.deps.now());
-    await auditTurn(db, step.context, { action: 'office_message', outcome: 'sent', personId, caseNumber, detail });
-    this.deps.logger?.info({ event: 'office_message_sent', messageId: row.id }, 'office email sent');
-    await reply(step.context, 'office.sent', contact);
+    const { id, reference, created } = queued;
+    if (!created) {
+      await reply(step.context, 'office.already_sent', { ...contact, reference });
+      return;
+    }
+    const detail = { messageId: id, reference, officeId: office.id, characters: [...message].length, channel };
+    await auditTurn(this.deps.db, step.context, { action: 'office_message', outcome: 'queued', personId, caseNumber, detail });
+    await reply(step.context, 'office.sent', { ...contact, reference });
+  }
+
+  private contactOf(office: Office): { office: string; phone: string; hours: string } {
+    return { office: office.name, phone: formatPhone(office.phone), hours: office.hours };
   }
 }

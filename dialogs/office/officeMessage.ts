@@ -5,7 +5,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { SMS_CHANNEL_ID, textTurnOf } from '../text/mode.js';
-import type { Office } from '../../db/repositories/officeMessages.js';
+import type { Office, OfficeChannelKind } from '../../db/repositories/officeMessages.js';
 import { translator, type Locale } from '../../locales/i18n.js';
 import { looksSensitive } from '../input/screenInput.js';
 import type { OfficeEmail } from './ports.js';
@@ -45,7 +45,7 @@ export function mayInterruptFreeText(text: string): boolean {
   return chars <= 20 && trimmed.split(/\s+/u).length <= 3;
 }
 
-export type ChannelKind = 'web' | 'sms' | 'tty';
+export type ChannelKind = OfficeChannelKind;
 
 /** How the office should think of reaching this parent back: a TTY user needs a relay call. */
 export function channelKindOf(context: TurnContext): ChannelKind {
@@ -62,7 +62,8 @@ export function formatPhone(e164: string): string {
 }
 
 export interface EmailFacts {
-  readonly id: number;
+  /** `OCS-7K3QH`: told to the parent, written in the email, and its Message-ID. */
+  readonly reference: string;
   readonly office: Office;
   readonly parentName: string;
   readonly caseNumber: string;
@@ -85,14 +86,14 @@ export function composeOfficeEmail(facts: EmailFacts): OfficeEmail {
     t('office.email.case', { caseNumber: facts.caseNumber }),
     t('office.email.channel', { channel: t(`office.email.channels.${facts.channel}`) }),
     t('office.email.language', { language: t(`office.email.languages.${facts.locale}`) }),
-    t('office.email.reference', { reference: facts.id }),
+    t('office.email.reference', { reference: facts.reference }),
     '',
     t('office.email.message_heading'),
     facts.message,
     '',
     t('office.email.reply'),
   ].join('\n');
-  return { id: facts.id, to: facts.office.email, subject: t('office.email.subject', { caseNumber: facts.caseNumber }), text };
+  return { reference: facts.reference, to: facts.office.email, subject: t('office.email.subject', { caseNumber: facts.caseNumber }), text };
 }
 
 /** A short code worth storing: the transport's (`ECONNECTION`, `EAUTH`, `EACCES`…) or a generic one. */

@@ -120,7 +120,7 @@ async function fill(db: Kysely<Database>): Promise<void> {
     .execute();
 
   await db.insertInto('offices').values({ id: 'O1', name: 'Office', borough: 'Manhattan', email: 'o@example.gov', phone: '1', address: 'a', hours: 'h' }).execute();
-  await db.insertInto('officeMessages').values({ officeId: 'O1', personId: 'P1', caseNumber: null, channel: 'sms', body: 'old', lastError: null, createdAt: ago(400 * DAY) }).execute();
+  await db.insertInto('officeMessages').values({ officeId: 'O1', personId: 'P1', caseNumber: null, channel: 'sms', reference: 'OCS-OLD22', body: 'old', lastError: null, createdAt: ago(400 * DAY) }).execute();
   await db.insertInto('auditLog').values({ action: 'sign_in', outcome: 'ok', at: ago(400 * DAY), detail: '{}' }).execute();
 }
 

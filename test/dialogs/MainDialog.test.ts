@@ -32,8 +32,8 @@ class CountingRecognizer implements Recognizer {
 function client(recognizer: Recognizer = new KeywordRecognizer()): DialogTestClient {
   const clock = new Clock();
   const signIn = new FakeSignIn(clock);
-  const mailer = { send: async (): Promise<void> => Promise.reject(new Error('no email is sent in these tests')) };
-  return new DialogTestClient('test', new MainDialog({ recognizer, db: database.db, signIn, ssnHmacKey: 'test-key', now: clock.now, mailer }));
+  const officeOutbox = { queue: async (): Promise<never> => Promise.reject(new Error('no office message is queued in these tests')) };
+  return new DialogTestClient('test', new MainDialog({ recognizer, db: database.db, signIn, ssnHmacKey: 'test-key', now: clock.now, officeOutbox }));
 }
 
 async function reply(text: string, locale = 'en-US', extra: Partial<Activity> = {}): Promise<Partial<Activity>> {

@@ -4,88 +4,15 @@
  * recipient), plus a closed port for a real connection failure.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FileOrSmtpMailer } from '../../../channels/mail/FileOrSmtpMailer.js';
+import { FileOrSmtpMailer, messageIdOf } from '../../../channels/mail/FileOrSmtpMailer.js';
 import { freePort } from '../../helpers/app.js';
+import { startSmtp, type SmtpServer } from '../../helpers/smtp.js';
 
 const FROM = 'assistant@childsupport.example.gov';
-const EMAIL = { id: 42, to: 'bronx.childsupport@example.gov', subject: 'Case CS24000101: message from a parent via the assistant', text: 'Please call me.\nThanks.' };
-
-interface Received {
-  readonly from: string;
-  readonly to: string[];
-  readonly data: string;
-}
-
-/** Speaks just enough SMTP for one client: EHLO, MAIL, RCPT, DATA, QUIT. Refuses `refuse@…`. */
-async function startSmtp(): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    let buffer = '';
-    let inData = false;
-    let current: { from: string; to: string[]; data: string } = { from: '', to: [], data: '' };
-    const say = (line: string): boolean => socket.write(`${line}\r\n`);
-    say('220 localhost ESMTP test');
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      for (;;) {
-        if (inData) {
-          const end = buffer.indexOf('\r\n.\r\n');
-          if (end === -1) return;
-          current.data = buffer.slice(0, end);
-          buffer = buffer.slice(end + 5);
-          inData = false;
-          received.push(current);
-          current = { from: '', to: [], data: '' };
-          say('250 2.0.0 queued');
-          continue;
-        }
-        const newline = buffer.indexOf('\r\n');
-        if (newline === -1) return;
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 2);
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO' || verb === 'HELO') say('250 localhost');
-        else if (verb === 'MAIL') {
-          current.from = /<(.*)>/.exec(line)?.[1] ?? '';
-          say('250 2.1.0 ok');
-        } else if (verb === 'RCPT') {
-          const to = /<(.*)>/.exec(line)?.[1] ?? '';
-          if (to.startsWith('refuse@')) say('550 5.1.1 no such mailbox');
-          else {
-            current.to.push(to);
-            say('250 2.1.5 ok');
-          }
-        } else if (verb === 'DATA') {
-          inData = true;
-          say('354 go ahead');
-        } else if (verb === 'QUIT') {
-          say('221 bye');
-          socket.end();
-        } else if (verb === 'RSET' || verb === 'NOOP') say('250 ok');
-        else say('502 not implemented');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return {
-    port,
-    received,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+const EMAIL = { reference: 'OCS-7K3QH', to: 'bronx.childsupport@example.gov', subject: 'Case CS24000101: message from a parent via the assistant', text: 'Please call me.\nThanks.' };
 
 let dir: string;
 beforeAll(async () => {
@@ -96,23 +23,42 @@ afterAll(async () => {
 });
 
 describe('file mode (no SMTP_URL)', () => {
-  it('creates the folder and writes <id>.eml, whole, with the headers and the text', async () => {
+  it('creates the folder and writes <reference>.eml, whole, with the headers and the text', async () => {
     const mailer = new FileOrSmtpMailer({ smtpUrl: null, from: FROM, dir: join(dir, 'a', 'b') });
     await mailer.send(EMAIL);
-    expect(await readdir(join(dir, 'a', 'b'))).toEqual(['42.eml']);
-    const eml = await readFile(mailer.fileOf(42), 'utf8');
+    expect(await readdir(join(dir, 'a', 'b'))).toEqual(['OCS-7K3QH.eml']);
+    const eml = await readFile(mailer.fileOf('OCS-7K3QH'), 'utf8');
     expect(eml).toMatch(/^From: assistant@childsupport\.example\.gov$/m);
     expect(eml).toMatch(/^To: bronx\.childsupport@example\.gov$/m);
     expect(eml).toMatch(/^Subject: Case CS24000101: message from a parent via the assistant$/m);
     expect(eml).toMatch(/^Auto-Submitted: auto-generated$/m);
-    expect(eml).toMatch(/^Message-ID: <.+@childsupport\.example\.gov>$/m);
+    expect(eml).toMatch(/^Message-ID: <OCS-7K3QH@childsupport\.example\.gov>$/m);
+    expect(eml).toMatch(/^X-Office-Reference: OCS-7K3QH$/m);
     expect(eml).toContain('Please call me.\nThanks.');
   });
 
   it('fails with the file system code when the folder cannot be made', async () => {
     // Below the file the first test wrote: no folder can ever be made there.
-    const mailer = new FileOrSmtpMailer({ smtpUrl: null, from: FROM, dir: join(dir, 'a', 'b', '42.eml', 'x') });
+    const mailer = new FileOrSmtpMailer({ smtpUrl: null, from: FROM, dir: join(dir, 'a', 'b', 'OCS-7K3QH.eml', 'x') });
     await expect(mailer.send(EMAIL)).rejects.toMatchObject({ code: expect.stringMatching(/^E[A-Z]+$/) });
+  });
+
+  it('the Message-ID derives from the reference: a resend after a crash is the same message, in the same file', async () => {
+    const mailer = new FileOrSmtpMailer({ smtpUrl: null, from: `Child Support Assistant <${FROM}>`, dir: join(dir, 'resend') });
+    await mailer.send(EMAIL);
+    const first = await readFile(mailer.fileOf('OCS-7K3QH'), 'utf8');
+    await mailer.send(EMAIL);
+    expect(await readdir(join(dir, 'resend'))).toEqual(['OCS-7K3QH.eml']);
+    const second = await readFile(mailer.fileOf('OCS-7K3QH'), 'utf8');
+    for (const eml of [first, second]) expect(eml).toMatch(/^Message-ID: <OCS-7K3QH@childsupport\.example\.gov>$/m);
+    expect(messageIdOf('OCS-ABCDE', FROM)).toBe('<OCS-ABCDE@childsupport.example.gov>');
+  });
+
+  it('refuses a reference that could not be a file name or a header, and writes nothing', async () => {
+    const mailer = new FileOrSmtpMailer({ smtpUrl: null, from: FROM, dir: join(dir, 'bad') });
+    await expect(mailer.send({ ...EMAIL, reference: '../../etc/x' })).rejects.toMatchObject({ code: 'EREFERENCE' });
+    await expect(mailer.send({ ...EMAIL, reference: 'OCS-1\r\nBcc: x@example.com' })).rejects.toMatchObject({ code: 'EREFERENCE' });
+    await expect(readdir(join(dir, 'bad'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('refuses a transport that hands back no message instead of writing an empty file', async () => {
@@ -123,7 +69,7 @@ describe('file mode (no SMTP_URL)', () => {
 });
 
 describe('SMTP mode', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpServer;
   beforeAll(async () => {
     smtp = await startSmtp();
   });
@@ -139,6 +85,7 @@ describe('SMTP mode', () => {
     expect(mail?.to).toEqual(['bronx.childsupport@example.gov']);
     expect(mail?.data).toMatch(/^Subject: Case CS24000101: message from a parent via the assistant$/m);
     expect(mail?.data).toContain('Please call me.');
+    expect(mail?.data).toMatch(/^Message-ID: <OCS-7K3QH@childsupport\.example\.gov>$/m);
     await expect(readdir(files)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 

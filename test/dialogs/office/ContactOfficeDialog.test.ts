@@ -1,7 +1,8 @@
 /**
  * "Email my office" through the whole bot on the demo data: the sign-in gate, the case choice, the
- * message checks, the read-back by length only, the yes/no, the outbox row, the audit and the real
- * `.eml` file nodemailer writes (or a real delivery failure).
+ * message checks, the read-back by length only, the yes/no, the outbox row and its reference, the
+ * audit, and the real `.eml` file nodemailer writes when the outbox worker delivers it (or a real
+ * delivery failure, retried). A confirmation queues one message, however often it arrives.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,10 @@ import { ConversationState, UserState } from 'botbuilder';
 import { ChildSupportBot } from '../../../bots/ChildSupportBot.js';
 import { createStateAccessors } from '../../../bots/state.js';
 import { FileOrSmtpMailer } from '../../../channels/mail/FileOrSmtpMailer.js';
+import { OfficeOutboxWorker } from '../../../channels/mail/OfficeOutboxWorker.js';
 import { createLogger } from '../../../channels/logger.js';
 import { listAudit } from '../../../db/repositories/audit.js';
-import { listOfficeMessages } from '../../../db/repositories/officeMessages.js';
+import { listOfficeMessages, REFERENCE_PATTERN } from '../../../db/repositories/officeMessages.js';
 import { seedDemoIfEmpty } from '../../../db/seed.js';
 import { DatabaseStorage } from '../../../db/storage.js';
 import { MainDialog } from '../../../dialogs/MainDialog.js';
@@ -34,9 +36,13 @@ const BRONX = { name: 'Bronx Child Support Office', email: 'bronx.childsupport@e
 let world: World;
 let mailDir: string;
 let mailer: FileOrSmtpMailer;
-/** What the bot delivers through: the real file mailer, or one pointed at a folder that cannot exist. */
+/** What the worker delivers through: the real file mailer, or one pointed at a folder that cannot exist. */
 let current: OfficeMailer;
 const sent: OfficeEmail[] = [];
+/** Not started: each test drains it when the parent's message should go out. */
+let outbox: OfficeOutboxWorker;
+/** When set, queueing fails as it does with the database away. */
+let queueFails = false;
 
 beforeAll(async () => {
   mailDir = await mkdtemp(join(tmpdir(), 'office-mail-'));
@@ -57,13 +63,21 @@ beforeAll(async () => {
       sent.push(email);
     },
   };
-  const dialog = new MainDialog({ recognizer: new KeywordRecognizer(), logger, db: database.db, signIn, ssnHmacKey: SSN_HMAC_KEY, now: clock.now, mailer: delivering });
+  outbox = new OfficeOutboxWorker({ db: database.db, mailer: delivering, logger, now: clock.now });
+  const dialog = new MainDialog({ recognizer: new KeywordRecognizer(), logger, db: database.db, signIn, ssnHmacKey: SSN_HMAC_KEY, now: clock.now, officeOutbox: {
+      queue: async (request) => {
+        if (queueFails) throw Object.assign(new Error('connection terminated'), { code: 'ECONNRESET' });
+        return outbox.queue(request);
+      },
+    },
+  });
   const bot = new ChildSupportBot({ conversationState, userState, accessors: createStateAccessors(conversationState, userState), dialog, logger });
   world = { database, clock, signIn, logger, logLines, dialog, bot };
 });
 
 beforeEach(() => {
   current = mailer;
+  queueFails = false;
 });
 
 afterAll(async () => {
@@ -110,20 +124,29 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     expect(started.replies).toContain(en('office.ask_message', { office: BRONX.name, limit: MAX_OFFICE_MESSAGE }));
   });
 
-  it('reads the message back only as its length, sends it on yes and names the office, its phone and hours', async () => {
+  it('reads the message back only as its length, queues it on yes with an OCS- reference, and the worker sends it', async () => {
     const message = 'Please call me about my address change.\nI moved last month.';
     const confirm = joined(await chat.say(message));
     expect(confirm).toBe(en('office.confirm', { count: [...message].length, office: BRONX.name }));
     expect(confirm).not.toContain('address change');
 
     const done = joined(await chat.say('yes'));
-    const [row] = (await messagesOf(MARIA.personId)).slice(-1);
-    expect(row).toMatchObject({ status: 'sent', officeId: 'bronx', caseNumber: 'CS24000101', body: message, attempts: 1, lastError: null });
-    expect(row?.sentAt).toBeInstanceOf(Date);
-    expect(done).toBe(en('office.sent', { office: BRONX.name, reference: row?.id ?? 0, phone: BRONX.phone, hours: BRONX.hours }));
+    const [queued] = (await messagesOf(MARIA.personId)).slice(-1);
+    expect(queued).toMatchObject({ status: 'pending', officeId: 'bronx', caseNumber: 'CS24000101', body: message, attempts: 0, channelKind: 'web', locale: 'en' });
+    const reference = queued?.reference ?? '';
+    expect(reference).toMatch(REFERENCE_PATTERN);
+    expect(done).toBe(en('office.sent', { office: BRONX.name, reference, phone: BRONX.phone, hours: BRONX.hours }));
+    expect(done).toContain(`Your reference is ${reference}.`);
     expect(done).toMatch(/2 business days/);
 
-    const { headers, body } = await readEml(join(mailDir, 'out', `${row?.id ?? 0}.eml`));
+    expect(await outbox.drain()).toBe(1);
+    const [row] = (await messagesOf(MARIA.personId)).slice(-1);
+    expect(row).toMatchObject({ status: 'sent', reference, attempts: 1, lastError: null });
+    expect(row?.sentAt).toBeInstanceOf(Date);
+
+    const { headers, body } = await readEml(join(mailDir, 'out', `${reference}.eml`));
+    expect(headers).toMatch(new RegExp(`^Message-ID: <${reference}@childsupport\\.example\\.gov>$`, 'm'));
+    expect(body).toContain(`Reference number: ${reference}`);
     expect(headers).toMatch(/^To: bronx\.childsupport@example\.gov$/m);
     expect(headers).toMatch(/^From: assistant@childsupport\.example\.gov$/m);
     expect(headers).toMatch(/^Subject: Case CS24000101: message from a parent via the assistant$/m);
@@ -160,6 +183,7 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     const confirm = joined(await chat.say('Please fix my file'));
     expect(confirm).toBe(en('office.confirm', { count: 18, office: BRONX.name }));
     await chat.say('yes');
+    await outbox.drain();
     const rows = JSON.stringify(await messagesOf(MARIA.personId));
     expect(rows).not.toMatch(/900-?11-?1001/);
     expect(rows).not.toContain(MARIA.pin);
@@ -193,21 +217,83 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     expect(await messagesOf(MARIA.personId)).toHaveLength(before);
   });
 
-  it('a failing mailer marks the row failed with the error code, audits it, and gives the calm helpline answer', async () => {
+  it('the parent does not wait on the mail server: a failing one leaves the message queued for a retry, with its code', async () => {
     const blocker = join(mailDir, 'not-a-folder');
     await writeFile(blocker, 'x');
     current = new FileOrSmtpMailer({ smtpUrl: null, from: 'assistant@childsupport.example.gov', dir: join(blocker, 'out') });
     await chat.say('email my office');
     await chat.say('Is my hearing still on Monday');
     const answer = joined(await chat.say('yes'));
+    const [queued] = (await messagesOf(MARIA.personId)).slice(-1);
+    expect(answer).toBe(en('office.sent', { office: BRONX.name, phone: BRONX.phone, hours: BRONX.hours, reference: queued?.reference ?? '' }));
+    expect(await outbox.drain()).toBe(1);
     const [row] = (await messagesOf(MARIA.personId)).slice(-1);
-    expect(row).toMatchObject({ status: 'failed', sentAt: null, attempts: 1 });
+    expect(row).toMatchObject({ status: 'pending', sentAt: null, attempts: 1, leaseUntil: null });
     expect(row?.lastError).toMatch(/^E[A-Z]+$/);
-    expect(answer).toBe(en('office.failed', { office: BRONX.name, phone: BRONX.phone, hours: BRONX.hours, reference: row?.id ?? 0 }));
-    expect(answer).toContain('888-208-4485');
-    const audit = await listAudit(world.database.db, { personId: MARIA.personId, action: 'office_message' });
-    expect(audit.at(-1)).toMatchObject({ outcome: 'failed', detail: { error: row?.lastError } });
+    expect(row?.nextAttemptAt.getTime()).toBeGreaterThan(world.clock.now().getTime());
     expect(world.logLines.join('\n')).not.toContain('hearing');
+    // The mail server is back: the retry, when due, sends it once.
+    current = mailer;
+    world.clock.advance(60_000);
+    expect(await outbox.drain()).toBe(1);
+    expect((await messagesOf(MARIA.personId)).at(-1)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    expect(await readdir(join(mailDir, 'out'))).toContain(`${row?.reference ?? ''}.eml`);
+  });
+
+  it('when the message cannot be queued the parent gets the office\'s number and the helpline, and the log only a code', async () => {
+    queueFails = true;
+    await chat.say('email my office');
+    await chat.say('Please send me my payment history');
+    const before = (await messagesOf(MARIA.personId)).length;
+    const answer = joined(await chat.say('yes'));
+    expect(answer).toBe(en('office.failed', { office: BRONX.name, phone: BRONX.phone, hours: BRONX.hours }));
+    expect(answer).toContain('888-208-4485');
+    expect(await messagesOf(MARIA.personId)).toHaveLength(before);
+    expect(world.logLines.join('\n')).toContain('"code":"ECONNRESET"');
+    expect(world.logLines.join('\n')).not.toContain('payment history');
+  });
+
+  it('double confirmation: two "yes" arriving at once queue one message', async () => {
+    await chat.say('email my office');
+    await chat.say('Please send me a new payment coupon');
+    const before = (await messagesOf(MARIA.personId)).length;
+    const answers = await Promise.allSettled([chat.say('yes'), chat.say('yes')]);
+    expect(answers.some((a) => a.status === 'fulfilled')).toBe(true);
+    const rows = await messagesOf(MARIA.personId);
+    expect(rows).toHaveLength(before + 1);
+    expect(await outbox.drain()).toBe(1);
+    expect(await outbox.drain()).toBe(0);
+    const audit = await listAudit(world.database.db, { personId: MARIA.personId, action: 'office_message' });
+    expect(audit.filter((entry) => entry.detail.reference === rows.at(-1)?.reference).map((entry) => entry.outcome)).toEqual(['queued', 'sent']);
+  });
+
+  it('"yes" again after the turn died before saving its state: no second message, and the parent hears the same reference', async () => {
+    await chat.say('email my office');
+    await chat.say('My employer changed, please update the order');
+    // What the conversation's state looks like while the yes-or-no is asked.
+    const saved = await world.database.db.selectFrom('botState').selectAll().where('key', 'like', `%${chat.conversationId}%`).execute();
+    expect(saved.length).toBeGreaterThan(0);
+    const restore = async (): Promise<void> => {
+      for (const row of saved) {
+        await world.database.db.updateTable('botState').set({ document: JSON.stringify(row.document), etag: row.etag }).where('key', '=', row.key).execute();
+      }
+    };
+    const done = joined(await chat.say('yes'));
+    const [queued] = (await messagesOf(MARIA.personId)).slice(-1);
+    const reference = queued?.reference ?? '';
+    expect(done).toContain(reference);
+    // The process died after queueing, before the turn's state was written: the prompt is still open.
+    await restore();
+    const count = (await messagesOf(MARIA.personId)).length;
+    const again = joined(await chat.say('yes'));
+    const already = en('office.already_sent', { office: BRONX.name, reference, phone: BRONX.phone, hours: BRONX.hours });
+    expect(again).toBe(already);
+    // A "no" this time, once the message is queued, must not be told "not sent".
+    await restore();
+    expect(joined(await chat.say('no'))).toBe(already);
+    expect(await messagesOf(MARIA.personId)).toHaveLength(count);
+    expect(await outbox.drain()).toBe(1);
+    expect(sent.filter((email) => email.reference === reference)).toHaveLength(1);
   });
 });
 
@@ -225,6 +311,7 @@ describe('Robert (two cases)', () => {
     expect(joined(await chat.say('Lucas'))).toContain(en('office.ask_message', { office: 'Brooklyn Child Support Office', limit: MAX_OFFICE_MESSAGE }));
     await chat.say('I changed jobs last week');
     await chat.say('yes');
+    await outbox.drain();
     const [row] = (await messagesOf(ROBERT.personId)).slice(-1);
     expect(row).toMatchObject({ status: 'sent', officeId: 'brooklyn', caseNumber: 'CS25000303' });
     expect(sent.at(-1)).toMatchObject({ to: 'brooklyn.childsupport@example.gov', subject: 'Case CS25000303: message from a parent via the assistant' });
@@ -250,11 +337,14 @@ describe('in Chinese and Spanish', () => {
     const message = '请给我打电话，谢谢';
     expect(joined(await chat.say(message))).toBe(zh('office.confirm', { count: 9, office: 'Queens Child Support Office' }));
     const done = joined(await chat.say('是'));
+    await outbox.drain();
     const [row] = (await messagesOf(WEI.personId)).slice(-1);
-    expect(row).toMatchObject({ status: 'sent', officeId: 'queens', body: message });
-    expect(done).toBe(zh('office.sent', { office: 'Queens Child Support Office', reference: row?.id ?? 0, phone: '718-555-0144', hours: 'Mon-Fri 8:30-17:00' }));
+    expect(row).toMatchObject({ status: 'sent', officeId: 'queens', body: message, locale: 'zh-Hans' });
+    expect(row?.reference).toMatch(REFERENCE_PATTERN);
+    expect(done).toBe(zh('office.sent', { office: 'Queens Child Support Office', reference: row?.reference ?? '', phone: '718-555-0144', hours: 'Mon-Fri 8:30-17:00' }));
+    expect(done).toContain(`参考编号是 ${row?.reference ?? ''}`);
     expect(sent.at(-1)?.text).toContain('Chinese (Simplified)');
-    const { body } = await readEml(join(mailDir, 'out', `${row?.id ?? 0}.eml`));
+    const { body } = await readEml(join(mailDir, 'out', `${row?.reference ?? ''}.eml`));
     expect(body).toContain(message);
     expect(body).toContain('Wei Li');
   });
@@ -264,7 +354,10 @@ describe('in Chinese and Spanish', () => {
     expect(replies).toContain(es('office.ask_message', { office: 'Brooklyn Child Support Office', limit: MAX_OFFICE_MESSAGE }));
     await chat.say('Necesito una cita, por favor');
     const done = joined(await chat.say('sí'));
+    const reference = (await messagesOf(ANA.personId)).at(-1)?.reference ?? '';
+    expect(reference).toMatch(REFERENCE_PATTERN);
     expect(done).toContain('Brooklyn Child Support Office');
-    expect(done).toContain(es('office.sent', { office: 'Brooklyn Child Support Office', reference: (await messagesOf(ANA.personId)).at(-1)?.id ?? 0, phone: '718-555-0141', hours: 'Mon-Fri 8:30-17:00' }));
+    expect(done).toContain(es('office.sent', { office: 'Brooklyn Child Support Office', reference, phone: '718-555-0141', hours: 'Mon-Fri 8:30-17:00' }));
+    expect(done).toContain(`Su número de referencia es ${reference}.`);
   });
 });

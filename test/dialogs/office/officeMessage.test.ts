@@ -45,10 +45,11 @@ describe('the office email', () => {
   const office = { id: 'bronx', name: 'Bronx Child Support Office', email: 'bronx@example.gov', phone: '+17185550140', address: 'x', hours: 'Mon-Fri' };
 
   it('is addressed to the office, in English, with the case, the parent, the channel and the message', () => {
-    const email = composeOfficeEmail({ id: 7, office, parentName: 'Ana Rodríguez', caseNumber: 'CS25000303', channel: 'tty', locale: 'es', message: 'Necesito una cita' });
+    const email = composeOfficeEmail({ reference: 'OCS-7K3QH', office, parentName: 'Ana Rodríguez', caseNumber: 'CS25000303', channel: 'tty', locale: 'es', message: 'Necesito una cita' });
     expect(email.to).toBe('bronx@example.gov');
+    expect(email.reference).toBe('OCS-7K3QH');
     expect(email.subject).toBe('Case CS25000303: message from a parent via the assistant');
-    for (const part of ['Ana Rodríguez', 'CS25000303', 'TTY', 'relay', 'Spanish', 'Reference number: 7', 'Necesito una cita', 'Do not reply to this address']) {
+    for (const part of ['Ana Rodríguez', 'CS25000303', 'TTY', 'relay', 'Spanish', 'Reference number: OCS-7K3QH', 'Necesito una cita', 'Do not reply to this address']) {
       expect(email.text).toContain(part);
     }
   });
