@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { ActivityTypes, ConversationState, TurnContext, UserState } from 'botbuilder';
+import type { Kysely } from 'kysely';
 import { ChildSupportBot } from './bots/ChildSupportBot.js';
 import { createStateAccessors } from './bots/state.js';
 import { createTurnErrorHandler } from './bots/turnError.js';
@@ -33,6 +34,7 @@ import { isDatabaseReachable } from './db/health.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoIfEmpty } from './db/seed.js';
 import { DatabaseStorage } from './db/storage.js';
+import type { Database } from './db/schema.js';
 import { KeywordRecognizer } from './dialogs/recognizer/KeywordRecognizer.js';
 import { MainDialog } from './dialogs/MainDialog.js';
 import { SIGN_IN_COMPLETED_EVENT } from './dialogs/auth/ports.js';
@@ -44,6 +46,8 @@ export interface RunningApp {
   readonly server: Server;
   /** Milliseconds from the call to listening. */
   readonly startupMs: number;
+  /** The application's database, for checks from outside (tests: what is kept at rest). */
+  readonly db: Kysely<Database>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +57,8 @@ export interface StartOptions {
   readonly host?: string;
   /** Where the Twilio REST client sends (tests: a local fake Twilio); Twilio itself by default. */
   readonly twilioHttpClient?: TwilioHttpClient;
+  /** The clock of sessions and SMS pages (tests move it past the 15-minute idle limit); real time by default. */
+  readonly now?: () => Date;
 }
 
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
@@ -79,7 +85,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const recognizer = new KeywordRecognizer();
   const signIn = new SignInService({ db, publicUrl: config.publicUrl });
   const mailer = new FileOrSmtpMailer(config.mail);
-  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, mailer });
+  const now = options.now ?? ((): Date => new Date());
+  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, mailer, now });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
   const metrics = createMetrics();
@@ -97,6 +104,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     phoneHash: smsHashes.phone,
     serviceUrl: config.publicUrl,
     logger,
+    now,
   });
   sms.use(new TurnMetricsMiddleware(metrics));
   sms.onTurnError = onTurnError;
@@ -169,6 +177,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ttyNumbers: config.ttyNumbers,
     hashes: smsHashes,
     logger,
+    now,
   });
 
   const port = await listen(server, config.port, options.host);
@@ -185,7 +194,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     })();
     return stopping;
   };
-  return { url, port, server, startupMs, stop };
+  return { url, port, server, startupMs, db, stop };
 }
 
 async function main(): Promise<void> {

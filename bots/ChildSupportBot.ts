@@ -73,6 +73,16 @@ export class ChildSupportBot extends ActivityHandler {
     }
   }
 
+  /**
+   * Forgets this turn's conversation as if it had never spoken: dialog and data state and the
+   * parent's profile. An SMS START or STOP asks for it, so a dialog left waiting (an office email,
+   * a PIN question) cannot take the next text as its answer.
+   */
+  async forget(context: TurnContext): Promise<void> {
+    await this.conversationState.delete(context);
+    await this.userState.delete(context);
+  }
+
   private async attachConversationSession(context: TurnContext): Promise<void> {
     const { conversationData, userProfile } = this.accessors;
     let data = await conversationData.get(context, {});

@@ -7,12 +7,14 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import * as initial from './migrations/2026_11_26_120000_initial.js';
 import * as signIn from './migrations/2026_11_26_130000_sign_in.js';
 import * as sms from './migrations/2026_11_26_140000_sms.js';
+import * as smsReplySession from './migrations/2026_11_29_120000_sms_reply_session.js';
 import type { Database } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_26_120000_initial': initial,
   '2026_11_26_130000_sign_in': signIn,
   '2026_11_26_140000_sms': sms,
+  '2026_11_29_120000_sms_reply_session': smsReplySession,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
