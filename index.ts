@@ -22,6 +22,7 @@ import { createTwilioSender, type TwilioHttpClient } from './channels/sms/twilio
 import { SMS_CHANNEL_ID } from './dialogs/text/mode.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
 import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
+import { TtyRenderingMiddleware } from './channels/text/TtyRenderingMiddleware.js';
 import { SignInService } from './channels/signin/SignInService.js';
 import { createDevIdentityProvider } from './channels/signin/devIdp.js';
 import { OidcClient } from './channels/signin/oidc.js';
@@ -111,6 +112,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const cloud = createCloudAdapter(config.microsoftApp);
   cloud.use(new TurnMetricsMiddleware(metrics));
+  // Direct Line and SMS render TTY turns in their adapters; the CloudAdapter gets it as middleware.
+  cloud.use(new TtyRenderingMiddleware());
   cloud.onTurnError = onTurnError;
 
   const server = createHttpServer({ logger });
