@@ -116,6 +116,9 @@ export type KeywordKind = 'opt_out' | 'opt_in' | 'yes' | 'help';
  * handled (its own or configured ones) with `OptOutType`, which wins over our list.
  */
 export function keywordOf(body: string, optOutType?: string): KeywordKind | null {
+  const word = carrierKeyword(body);
+  // Whether "YES" opts in depends on the number having opted out, which only the route knows.
+  if (word === 'YES') return 'yes';
   switch ((optOutType ?? '').toUpperCase()) {
     case 'STOP':
       return 'opt_out';
@@ -126,10 +129,8 @@ export function keywordOf(body: string, optOutType?: string): KeywordKind | null
     default:
       break;
   }
-  const word = carrierKeyword(body);
   if (word === null) return null;
   if (OPT_OUT_KEYWORDS.has(word)) return 'opt_out';
-  if (word === 'YES') return 'yes';
   if (OPT_IN_KEYWORDS.has(word)) return 'opt_in';
   if (HELP_KEYWORDS.has(word)) return 'help';
   return null;
