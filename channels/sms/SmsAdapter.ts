@@ -172,6 +172,11 @@ export class SmsAdapter extends BotAdapter {
     if (conversationId === undefined) throw new AppError('bad_request', 'the conversation reference names no conversation');
     const conversation = await findConversation(this.db, conversationId);
     if (conversation === null) throw new AppError('not_found', 'the SMS conversation does not exist');
+    // An opted-out number gets nothing, so nothing is run for it either (a sign-in finished after STOP).
+    if (await isOptedOut(this.db, this.phoneHash(conversation.parentNumber))) {
+      this.logger.info({ code: 'sms_continuation_opted_out' }, 'a continuation for an opted-out number was dropped');
+      return;
+    }
     const continuation: Partial<Activity> = {
       type: ActivityTypes.Event,
       name: ActivityEventNames.ContinueConversation,

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { CARRIER_KEYWORDS } from '../../channels/sms/routes.js';
+import { smsUnits } from '../../channels/text/render.js';
 import { roleMenuText } from '../../dialogs/account/menu.js';
 import { helpText, sayIn, welcomeText } from '../../dialogs/messages.js';
 import { LOCALES, loadResources, type Locale } from '../../locales/i18n.js';
@@ -73,6 +74,16 @@ describe('SMS texts never ask for a carrier keyword', () => {
       welcomeText(locale, 'sms'),
     ];
     for (const text of texts) expect(keywordsAskedFor(text, 'help')).toEqual([]);
+  });
+
+  it.each([...LOCALES])('the carrier texts in %s fit one page (two segments) and name the helpline and STOP', (locale) => {
+    for (const key of ['sms.help', 'sms.opted_in']) {
+      const text = sayIn(locale, 'sms')(key);
+      const { units, budget } = smsUnits(text);
+      expect(units).toBeLessThanOrEqual(budget);
+      expect(text).toContain('STOP');
+    }
+    expect(sayIn(locale, 'sms')('sms.help')).toMatch(/888-208-4485.*866-875-9975/);
   });
 
   it.each([...LOCALES])('the SMS word to stop (%s) is one the recognizer reads as the menu, and the SMS yes is accepted', async (locale) => {
