@@ -120,6 +120,15 @@ describe('SMS and TTY over Twilio', () => {
     expect(refused.messages.join('')).not.toMatch(/Social Security number\./);
   }, 60_000);
 
+  it('HELP on a TTY number: the facts and the help, Baudot-safe, one GA for the turn', async () => {
+    const answer = await text('+17185550104', TTY_NUMBER, 'HELP');
+    expect(answer.messages).toHaveLength(2);
+    for (const message of answer.messages) expect(message).toMatch(BAUDOT_SAFE);
+    expect(answer.messages[0]).toContain('REPLY STOP TO OPT OUT');
+    expect(answer.messages[0]).not.toMatch(/GA$/);
+    expect(answer.messages[1]).toMatch(/ GA$/);
+  });
+
   it('Chinese in TTY mode falls back to English with a note', async () => {
     const parent = '+17185550103';
     await text(parent, OUR_NUMBER, '中文');

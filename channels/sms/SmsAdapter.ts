@@ -108,7 +108,8 @@ export class SmsAdapter extends BotAdapter {
     if (options.carrierHelp !== true) return result;
     const turn = textTurnOf(context);
     const facts = translator(turn.tty ? 'en' : turn.locale())('sms.help');
-    return { pages: [turn.tty ? renderTty(facts) : facts, ...result.pages] };
+    // On a TTY the turn still ends in one "GA": the bot's answer after the facts carries it.
+    return { pages: [turn.tty ? renderTty(facts).replace(/ GA$/, '') : facts, ...result.pages] };
   }
 
   private async render(context: TurnContext, replies: readonly Partial<Activity>[]): Promise<SmsTurnResult> {
