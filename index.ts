@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { ActivityTypes, ConversationState, TurnContext, UserState } from 'botbuilder';
+import type { Kysely } from 'kysely';
 import { ChildSupportBot } from './bots/ChildSupportBot.js';
 import { createStateAccessors } from './bots/state.js';
 import { createTurnErrorHandler } from './bots/turnError.js';
@@ -24,6 +25,7 @@ import { createTwilioSender, type TwilioHttpClient } from './channels/sms/twilio
 import { SMS_CHANNEL_ID } from './dialogs/text/mode.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
 import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
+import { TtyRenderingMiddleware } from './channels/text/TtyRenderingMiddleware.js';
 import { SignInService } from './channels/signin/SignInService.js';
 import { createDevIdentityProvider } from './channels/signin/devIdp.js';
 import { OidcClient } from './channels/signin/oidc.js';
@@ -38,6 +40,7 @@ import { startRetentionJob } from './db/retention.js';
 import { seedDemoIfEmpty } from './db/seed.js';
 import { findConversation } from './db/repositories/directline.js';
 import { DatabaseStorage } from './db/storage.js';
+import type { Database } from './db/schema.js';
 import { KeywordRecognizer } from './dialogs/recognizer/KeywordRecognizer.js';
 import { MainDialog } from './dialogs/MainDialog.js';
 import { SIGN_IN_COMPLETED_EVENT } from './dialogs/auth/ports.js';
@@ -49,6 +52,8 @@ export interface RunningApp {
   readonly server: Server;
   /** Milliseconds from the call to listening. */
   readonly startupMs: number;
+  /** The application's database, for checks from outside (tests: what is kept at rest). */
+  readonly db: Kysely<Database>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +63,8 @@ export interface StartOptions {
   readonly host?: string;
   /** Where the Twilio REST client sends (tests: a local fake Twilio); Twilio itself by default. */
   readonly twilioHttpClient?: TwilioHttpClient;
+  /** The clock of sessions and SMS pages (tests move it past the 15-minute idle limit); real time by default. */
+  readonly now?: () => Date;
 }
 
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
@@ -83,9 +90,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const accessors = createStateAccessors(conversationState, userState);
   const recognizer = new KeywordRecognizer();
   const signIn = new SignInService({ db, publicUrl: config.publicUrl });
+  const now = options.now ?? ((): Date => new Date());
   // Office email: the dialog queues, this worker (one per instance, sharing the outbox) delivers.
   const officeOutbox = new OfficeOutboxWorker({ db, mailer: new FileOrSmtpMailer(config.mail), logger });
-  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, officeOutbox });
+  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, officeOutbox, now });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
   const metrics = createMetrics();
@@ -103,12 +111,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     phoneHash: smsHashes.phone,
     serviceUrl: config.publicUrl,
     logger,
+    now,
   });
   sms.use(new TurnMetricsMiddleware(metrics));
   sms.onTurnError = onTurnError;
 
   const cloud = createCloudAdapter(config.microsoftApp);
   cloud.use(new TurnMetricsMiddleware(metrics));
+  // Direct Line and SMS render TTY turns in their adapters; the CloudAdapter gets it as middleware.
+  cloud.use(new TtyRenderingMiddleware());
   cloud.onTurnError = onTurnError;
 
   const server = createHttpServer({ logger });
@@ -187,6 +198,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     hashes: smsHashes,
     logger,
     rateLimit: async (phoneHash) => (await limiter.check('sms', phoneHash)).allowed,
+    now,
   });
 
   const retention =
@@ -217,7 +229,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     })();
     return stopping;
   };
-  return { url, port, server, startupMs, stop };
+  return { url, port, server, startupMs, db, stop };
 }
 
 async function main(): Promise<void> {

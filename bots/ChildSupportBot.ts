@@ -5,8 +5,8 @@
 import { ActivityHandler, ActivityTypes, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import type { Logger } from '../channels/logger.js';
-import { channelDataTty, markSignOff, setTextTurn, SMS_CHANNEL_ID } from '../dialogs/text/mode.js';
-import { readTtyInput, ttyActivity } from '../channels/text/tty.js';
+import { channelDataTty, markSignOff, setTextTurn } from '../dialogs/text/mode.js';
+import { readTtyInput } from '../dialogs/text/ttyInput.js';
 import { SIGN_IN_COMPLETED_EVENT } from '../dialogs/auth/ports.js';
 import {
   announceLanguage,
@@ -73,6 +73,16 @@ export class ChildSupportBot extends ActivityHandler {
     }
   }
 
+  /**
+   * Forgets this turn's conversation as if it had never spoken: dialog and data state and the
+   * parent's profile. An SMS START or STOP asks for it, so a dialog left waiting (an office email,
+   * a PIN question) cannot take the next text as its answer.
+   */
+  async forget(context: TurnContext): Promise<void> {
+    await this.conversationState.delete(context);
+    await this.userState.delete(context);
+  }
+
   private async attachConversationSession(context: TurnContext): Promise<void> {
     const { conversationData, userProfile } = this.accessors;
     let data = await conversationData.get(context, {});
@@ -116,16 +126,8 @@ export class ChildSupportBot extends ActivityHandler {
     const input = readTtyInput(context.activity.text ?? '', wasTty || channelDataTty(context.activity.channelData));
     if (!wasTty && (input.goAhead || input.ttyRequest || channelDataTty(context.activity.channelData))) data.tty = true;
     const tty = data.tty === true;
-    if (tty) {
-      context.activity.text = input.text;
-      // SMS renders a whole turn at once (one GA per turn); other channels get each reply rendered.
-      if (context.activity.channelId !== SMS_CHANNEL_ID) {
-        context.onSendActivities(async (_ctx, activities, next) => {
-          activities.splice(0, activities.length, ...activities.map(ttyActivity));
-          return next();
-        });
-      }
-    }
+    // The replies' look follows from `data.tty` (the turn's TextTurn): the channel adapters render it.
+    if (tty) context.activity.text = input.text;
     await this.accessors.conversationData.set(context, data);
     const en = translator('en');
     if (tty && !wasTty && resolveTurnLocale(data.language, context.activity.locale) !== 'en') {

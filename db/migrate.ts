@@ -10,6 +10,7 @@ import * as sms from './migrations/2026_11_26_140000_sms.js';
 import * as chatBrowser from './migrations/2026_11_29_090000_chat_browser.js';
 import * as limitsRetention from './migrations/2026_11_29_130000_limits_retention.js';
 import * as officeOutbox from './migrations/2026_11_29_150000_office_outbox.js';
+import * as smsReplySession from './migrations/2026_11_29_120000_sms_reply_session.js';
 import type { Database } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_29_090000_chat_browser': chatBrowser,
   '2026_11_29_130000_limits_retention': limitsRetention,
   '2026_11_29_150000_office_outbox': officeOutbox,
+  '2026_11_29_120000_sms_reply_session': smsReplySession,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {

@@ -6,6 +6,7 @@
  * run. The audit log and office messages are records the agency must keep: never purged here.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { deleteStalePages } from './repositories/sms.js';
 import type { Database } from './schema.js';
 
 export interface RetentionPolicy {
@@ -73,6 +74,11 @@ function steps(policy: RetentionPolicy, now: Date): Step[] {
         const result = await sql`update sms_conversations set pages = '[]'::jsonb where ctid = any(array(select ctid from sms_conversations where updated_at < ${pagesCutoff} and jsonb_array_length(pages) > 0 limit ${limit}))`.execute(trx);
         return result.numAffectedRows;
       },
+    },
+    {
+      // Pages and choices made under a verified session die with it, whatever their age.
+      name: 'sms_session_pages',
+      run: async (trx) => BigInt(await deleteStalePages(trx, now)),
     },
     deleteWhere('sign_in_requests', (c) => sql`expires_at < ${c}`, shortCutoff),
     deleteWhere('verified_sessions', (c) => sql`coalesce(ended_at, expires_at) < ${c}`, shortCutoff),

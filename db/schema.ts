@@ -268,6 +268,10 @@ export interface SmsConversationsTable {
   choices: JSONColumnType<SmsChoice[]>;
   /** Pages of the last long reply not yet sent; "MORE" takes the next. */
   pages: JSONColumnType<string[]>;
+  /** The verified session the saved choices and pages were produced under; null: nothing from an account. */
+  replySessionId: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The language of the saved reply, for the answer when its session has ended. */
+  replyLocale: ColumnType<string | null, string | null | undefined, string | null>;
   updatedAt: Instant;
 }
 

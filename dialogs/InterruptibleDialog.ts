@@ -8,7 +8,8 @@ import type { Logger } from '../channels/logger.js';
 import type { Locale } from '../locales/i18n.js';
 import { screenInput, type ScreenedInput } from './input/screenInput.js';
 import { announceLanguage, sessionOf } from './language/turnLanguage.js';
-import { helpText, sayIn } from './messages.js';
+import { helpText } from './messages.js';
+import { sayFor, wordingOf } from './reply.js';
 import type { Recognition, Recognizer } from './recognizer/Recognizer.js';
 
 /** Below this, an answer to a prompt that merely contains "help" somewhere is left to the prompt. */
@@ -47,6 +48,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     switch (recognition.intent) {
       case 'help':
         await this.showHelp(context, recognition);
+        // On SMS "cancel" would opt the number out, so "menu" is the word that stops what is going on.
+        if (recognition.entities.view === 'menu' && wordingOf(context) === 'sms') return innerDc.cancelAllDialogs();
         return this.keepWaiting(innerDc);
       case 'cancel':
         await this.say(context, 'cancel.done');
@@ -79,7 +82,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   }
 
   protected async say(context: TurnContext, key: string): Promise<void> {
-    await context.sendActivity(sayIn(this.locale(context))(key));
+    await context.sendActivity(sayFor(context)(key));
   }
 
   /**
@@ -99,7 +102,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
 
   protected async showHelp(context: TurnContext, recognition?: Recognition): Promise<void> {
     const view = recognition?.entities.view === 'menu' ? 'menu' : 'help';
-    await context.sendActivity(helpText(this.locale(context), view));
+    await context.sendActivity(helpText(this.locale(context), view, wordingOf(context)));
   }
 
   protected async switchLanguage(context: TurnContext, locale: Locale): Promise<void> {

@@ -2,6 +2,10 @@
  * Texts built from several keys. Every text can name the words the parent types ("{{help}}",
  * "{{balance}}"…), and those words come from `commands.*` in the same locale, so a text never tells
  * a parent to type something the recognizer would not understand.
+ *
+ * On SMS some words mean something else to the carrier: "cancel" opts the number out, "yes" opts
+ * it in. So a text may have an SMS wording, the same key with `_sms` (i18next's context), and the
+ * command words too (`commands.cancel_sms`); every other key reads the same on every channel.
  */
 import { translator, type Locale } from '../locales/i18n.js';
 import { MAX_INPUT_LENGTH } from './input/screenInput.js';
@@ -27,21 +31,25 @@ export const HELP_TOPICS = ['balance', 'last_payment', 'payment_history', 'state
 
 export type Say = (key: string, vars?: Record<string, string | number>) => string;
 
-/** A `t` for one locale that always knows the command words. */
-export function sayIn(locale: Locale): Say {
+/** Which wording a channel needs: `sms` never asks for a carrier keyword. */
+export type Wording = 'sms' | 'any';
+
+/** A `t` for one locale (and channel wording) that always knows the command words. */
+export function sayIn(locale: Locale, wording: Wording = 'any'): Say {
   const t = translator(locale);
-  const commands = Object.fromEntries(COMMANDS.map((c) => [c, t(`commands.${c}`)])) as Record<Command, string>;
-  return (key, vars) => t(key, { ...commands, max: MAX_INPUT_LENGTH, ...vars });
+  const context = wording === 'sms' ? { context: 'sms' } : {};
+  const commands = Object.fromEntries(COMMANDS.map((c) => [c, t(`commands.${c}`, context)])) as Record<Command, string>;
+  return (key, vars) => t(key, { ...commands, max: MAX_INPUT_LENGTH, ...vars, ...context });
 }
 
-export function welcomeText(locale: Locale): string {
-  const say = sayIn(locale);
+export function welcomeText(locale: Locale, wording: Wording = 'any'): string {
+  const say = sayIn(locale, wording);
   return [say('welcome.intro'), say('welcome.privacy'), say('welcome.next')].join('\n\n');
 }
 
 /** `menu` is the same list under a shorter heading: "menu" is what SMS users tend to type. */
-export function helpText(locale: Locale, view: 'help' | 'menu' = 'help'): string {
-  const say = sayIn(locale);
+export function helpText(locale: Locale, view: 'help' | 'menu' = 'help', wording: Wording = 'any'): string {
+  const say = sayIn(locale, wording);
   const items = HELP_TOPICS.map((topic) =>
     say('help.item', { command: say(`commands.${topic}`), description: say(`help.descriptions.${topic}`) }),
   );

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { BAUDOT_SAFE } from '../channels/text/tty.js';
+import { smsUnits } from '../channels/text/render.js';
+import { translator } from '../locales/i18n.js';
 import { messageSid, sendSms, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './channels/smsHelpers.js';
 import { DirectLineClient } from './helpers/directline.js';
 
@@ -36,15 +38,22 @@ describe('SMS and TTY over Twilio', () => {
     expect(unsigned.status).toBe(400);
   });
 
-  it('answers HELP with the program, the helpline, TTY and how to opt out', async () => {
-    const answer = await text('+12125550199', OUR_NUMBER, 'HELP');
-    expect(answer.status).toBe(200);
-    expect(answer.messages).toHaveLength(1);
-    const [help] = answer.messages;
-    expect(help).toContain('888-208-4485');
-    expect(help).toContain('866-875-9975');
-    expect(help).toContain('Reply STOP to opt out');
-    expect(help).toMatch(/Child Support/);
+  it('answers HELP, in any case, with the carrier facts (program, helpline, TTY, rates, STOP) and then the bot\'s own help', async () => {
+    for (const word of ['HELP', 'help', 'Info']) {
+      const answer = await text('+12125550199', OUR_NUMBER, word);
+      expect(answer.status).toBe(200);
+      expect(answer.messages).toHaveLength(2);
+      const [facts, menu] = answer.messages;
+      expect(facts).toBe(translator('en')('sms.help'));
+      expect(facts).toContain('888-208-4485');
+      expect(facts).toContain('866-875-9975');
+      expect(facts).toContain('Reply STOP to opt out');
+      expect(facts).toMatch(/Msg & data rates may apply/);
+      expect(facts).toMatch(/Child Support/);
+      // What "Type help to see what I can do" promised: the bot's help, its first page.
+      expect(menu).toContain(translator('en')('help.intro'));
+      for (const message of answer.messages) expect(smsUnits(message).units).toBeLessThanOrEqual(smsUnits(message).budget);
+    }
   });
 
   it('James texts balance, his SSN and his PIN, and gets $1,125.00; the same MessageSid twice is answered once', async () => {
@@ -110,6 +119,15 @@ describe('SMS and TTY over Twilio', () => {
     expect(refused.messages.join('')).toMatch(/locked/i);
     expect(refused.messages.join('')).not.toMatch(/Social Security number\./);
   }, 60_000);
+
+  it('HELP on a TTY number: the facts and the help, Baudot-safe, one GA for the turn', async () => {
+    const answer = await text('+17185550104', TTY_NUMBER, 'HELP');
+    expect(answer.messages).toHaveLength(2);
+    for (const message of answer.messages) expect(message).toMatch(BAUDOT_SAFE);
+    expect(answer.messages[0]).toContain('REPLY STOP TO OPT OUT');
+    expect(answer.messages[0]).not.toMatch(/GA$/);
+    expect(answer.messages[1]).toMatch(/ GA$/);
+  });
 
   it('Chinese in TTY mode falls back to English with a note', async () => {
     const parent = '+17185550103';

@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../../db/errors.js';
 import { appendActivity, findConversation } from '../../db/repositories/directline.js';
 import type { Database } from '../../db/schema.js';
+import { renderForTurn } from '../text/TtyRenderingMiddleware.js';
 
 export const DIRECT_LINE_CHANNEL_ID = 'directline';
 export const DEFAULT_BOT_ID = 'child-support-assistant';
@@ -73,7 +74,8 @@ export class DirectLineAdapter extends BotAdapter {
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
-    for (const activity of activities) {
+    // A turn in TTY mode is shown as a TTY shows it: the bot decides the mode, the channel renders.
+    for (const activity of renderForTurn(context, activities)) {
       switch (activity.type) {
         case 'delay': {
           // botbuilder's own adapters honour 'delay' although ActivityTypes does not list it.

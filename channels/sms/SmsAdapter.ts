@@ -16,7 +16,9 @@ import {
 import type { Kysely } from 'kysely';
 import { AppError } from '../../db/errors.js';
 import { findConversation, isOptedOut, saveReplyState, type SmsConversation } from '../../db/repositories/sms.js';
+import { peekSession } from '../../db/repositories/sessions.js';
 import type { Database } from '../../db/schema.js';
+import { conversationKey } from '../../dialogs/auth/conversation.js';
 import { translator } from '../../locales/i18n.js';
 import type { Logger } from '../logger.js';
 import { SMS_CHANNEL_ID, textTurnOf } from '../../dialogs/text/mode.js';
@@ -36,6 +38,11 @@ export interface SmsAdapterOptions {
   readonly logger: Logger;
   readonly botId?: string;
   readonly now?: () => Date;
+}
+
+export interface SmsTurnOptions {
+  /** HELP: the program facts carriers require go first, as a message of their own. */
+  readonly carrierHelp?: boolean;
 }
 
 /** A turn's outcome: what to send now, in order (the first page only; the rest waits for MORE). */
@@ -92,12 +99,17 @@ export class SmsAdapter extends BotAdapter {
   }
 
   /** Runs one turn and renders its replies; the caller decides how they travel. */
-  async processActivity(activity: Partial<Activity>, logic: TurnLogic): Promise<SmsTurnResult> {
+  async processActivity(activity: Partial<Activity>, logic: TurnLogic, options: SmsTurnOptions = {}): Promise<SmsTurnResult> {
     const context = new TurnContext(this, activity);
     const replies: Partial<Activity>[] = [];
     context.turnState.set(REPLIES_KEY, replies);
     await this.runMiddleware(context, logic);
-    return this.render(context, replies);
+    const result = await this.render(context, replies);
+    if (options.carrierHelp !== true) return result;
+    const turn = textTurnOf(context);
+    const facts = translator(turn.tty ? 'en' : turn.locale())('sms.help');
+    // On a TTY the turn still ends in one "GA": the bot's answer after the facts carries it.
+    return { pages: [turn.tty ? renderTty(facts).replace(/ GA$/, '') : facts, ...result.pages] };
   }
 
   private async render(context: TurnContext, replies: readonly Partial<Activity>[]): Promise<SmsTurnResult> {
@@ -106,10 +118,23 @@ export class SmsAdapter extends BotAdapter {
     const turn = textTurnOf(context);
     const locale = turn.tty ? 'en' : turn.locale();
     const rendered = renderActivities(replies, locale);
-    if (rendered.text.trim() === '') return { pages: [] };
+    const now = this.now();
+    if (rendered.text.trim() === '') {
+      // A turn that says nothing still replaces what the last reply left for "1", "2"… and MORE.
+      await saveReplyState(this.db, conversationId, { choices: [], pages: [] }, now);
+      return { pages: [] };
+    }
     const more = translator(locale)('sms.more');
     const pages = turn.tty ? paginate(renderTty(rendered.text), renderTty(more)) : paginate(rendered.text, more);
-    await saveReplyState(this.db, conversationId, { choices: rendered.choices, pages: pages.slice(1) }, this.now());
+    // What waits for MORE is tied to the session live now: it may hold account data, which must
+    // not outlive that session (MORE checks it, and a sweep deletes it once the session is over).
+    const session = await peekSession(this.db, conversationKey(SMS_CHANNEL_ID, conversationId), now);
+    await saveReplyState(
+      this.db,
+      conversationId,
+      { choices: rendered.choices, pages: pages.slice(1), sessionId: session?.id ?? null, locale },
+      now,
+    );
     return { pages: pages.slice(0, 1) };
   }
 
@@ -148,6 +173,11 @@ export class SmsAdapter extends BotAdapter {
     if (conversationId === undefined) throw new AppError('bad_request', 'the conversation reference names no conversation');
     const conversation = await findConversation(this.db, conversationId);
     if (conversation === null) throw new AppError('not_found', 'the SMS conversation does not exist');
+    // An opted-out number gets nothing, so nothing is run for it either (a sign-in finished after STOP).
+    if (await isOptedOut(this.db, this.phoneHash(conversation.parentNumber))) {
+      this.logger.info({ code: 'sms_continuation_opted_out' }, 'a continuation for an opted-out number was dropped');
+      return;
+    }
     const continuation: Partial<Activity> = {
       type: ActivityTypes.Event,
       name: ActivityEventNames.ContinueConversation,

@@ -8,28 +8,38 @@ import { createHmac } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import twilio from 'twilio';
+import { endSessions, useSession } from '../../db/repositories/sessions.js';
 import {
   claimMessage,
+  clearReplyState,
+  deleteStalePages,
   isOptedOut,
   recordOptIn,
   recordOptOut,
-  saveReplyState,
   takeNextPage,
   upsertConversation,
   type SmsConversation,
 } from '../../db/repositories/sms.js';
 import type { Database } from '../../db/schema.js';
-import { translator } from '../../locales/i18n.js';
+import { isLocale, translator, type Locale } from '../../locales/i18n.js';
+import { conversationKey } from '../../dialogs/auth/conversation.js';
+import { SMS_CHANNEL_ID } from '../../dialogs/text/mode.js';
 import type { Logger } from '../logger.js';
 import type { Request, Response, Server } from '../server.js';
 import { renderTty } from '../text/tty.js';
-import type { SmsAdapter } from './SmsAdapter.js';
+import type { SmsAdapter, SmsTurnOptions } from './SmsAdapter.js';
 
 export const SMS_PATH = '/api/sms';
 
-export const OPT_OUT_KEYWORDS: ReadonlySet<string> = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
+/** Twilio's default opt-out words (REVOKE and OPTOUT since the 2025 consent rules). */
+export const OPT_OUT_KEYWORDS: ReadonlySet<string> = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
 export const OPT_IN_KEYWORDS: ReadonlySet<string> = new Set(['START', 'YES', 'UNSTOP']);
 export const HELP_KEYWORDS: ReadonlySet<string> = new Set(['HELP', 'INFO']);
+
+/** Every word a carrier or Twilio reads as a command: never to be asked for with another meaning. */
+export const CARRIER_KEYWORDS: ReadonlySet<string> = new Set([...OPT_OUT_KEYWORDS, ...OPT_IN_KEYWORDS, ...HELP_KEYWORDS]);
+
+const SWEEP_EVERY_MS = 60_000;
 
 /** Twilio gives up on a webhook after 15 s; a slower turn is answered later by the REST client. */
 export const WEBHOOK_DEADLINE_MS = 10_000;
@@ -37,7 +47,11 @@ export const WEBHOOK_DEADLINE_MS = 10_000;
 export interface SmsRouteDeps {
   readonly db: Kysely<Database>;
   readonly adapter: SmsAdapter;
-  readonly bot: { run(context: TurnContext): Promise<void> };
+  readonly bot: {
+    run(context: TurnContext): Promise<void>;
+    /** Forgets the turn's conversation: dialog and data state, the parent's profile. */
+    forget(context: TurnContext): Promise<void>;
+  };
   /** Null: the route answers 503, since no request could be proven to come from Twilio. */
   readonly authToken: string | null;
   /** No trailing slash: Twilio signs the URL it was configured with, `PUBLIC_URL` + path. */
@@ -97,6 +111,33 @@ export function carrierKeyword(text: string): string | null {
   return /^[A-Z]+$/.test(word) ? word : null;
 }
 
+export type KeywordKind = 'opt_out' | 'opt_in' | 'yes' | 'help';
+
+/**
+ * The message as a carrier keyword, or null. Twilio's Advanced Opt-Out marks the keywords it
+ * handled (its own or configured ones) with `OptOutType`, which wins over our list.
+ */
+export function keywordOf(body: string, optOutType?: string): KeywordKind | null {
+  const word = carrierKeyword(body);
+  // Whether "YES" opts in depends on the number having opted out, which only the route knows.
+  if (word === 'YES') return 'yes';
+  switch ((optOutType ?? '').toUpperCase()) {
+    case 'STOP':
+      return 'opt_out';
+    case 'START':
+      return 'opt_in';
+    case 'HELP':
+      return 'help';
+    default:
+      break;
+  }
+  if (word === null) return null;
+  if (OPT_OUT_KEYWORDS.has(word)) return 'opt_out';
+  if (OPT_IN_KEYWORDS.has(word)) return 'opt_in';
+  if (HELP_KEYWORDS.has(word)) return 'help';
+  return null;
+}
+
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
@@ -107,14 +148,66 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
   const ttyNumbers = new Set(deps.ttyNumbers);
 
   /** Replies the route writes itself, in the conversation's mode (TTY numbers get Baudot text). */
-  const own = (key: string, tty: boolean): string => {
-    const text = translator('en')(key);
+  const own = (key: string, tty: boolean, locale: Locale): string => {
+    const t = translator(tty ? 'en' : locale);
+    const text = t(key, { balance: t('commands.balance') });
     return tty ? renderTty(text) : text;
   };
 
-  async function runTurn(conversation: SmsConversation, messageSid: string, text: string, tty: boolean): Promise<string[] | null> {
+  /**
+   * The next page of the last long reply. A page saved under a verified session is served only while
+   * that session is live (and touches it, as any account answer does); otherwise every saved page is
+   * deleted and the parent is told to verify again.
+   */
+  async function nextPage(conversation: SmsConversation, tty: boolean, at: Date): Promise<string[]> {
+    let sessionId: string | null = null;
+    if (conversation.replySessionId !== null) {
+      const session = await useSession(db, conversationKey(SMS_CHANNEL_ID, conversation.id), at);
+      if (session === null || session.id !== conversation.replySessionId) {
+        await clearReplyState(db, conversation.id, at);
+        logger.info({ code: 'sms_pages_session_ended' }, 'saved SMS pages deleted: their session ended');
+        const locale = isLocale(conversation.replyLocale) ? conversation.replyLocale : 'en';
+        return [own('account.session_ended', tty, locale)];
+      }
+      sessionId = session.id;
+    }
+    const page = await takeNextPage(db, conversation.id, at, sessionId);
+    return page === null ? [] : [page];
+  }
+
+  /**
+   * STOP and START: the conversation starts from nothing. Its dialog and data state, the parent's
+   * profile, the verified session and every saved page go.
+   */
+  async function forget(conversation: SmsConversation, messageSid: string, tty: boolean, at: Date): Promise<void> {
+    await endSessions(db, conversationKey(SMS_CHANNEL_ID, conversation.id), at);
+    const activity = adapter.messageActivity({ messageSid, conversation, text: '', tty });
+    await adapter.processActivity(activity, (context) => bot.forget(context));
+    await clearReplyState(db, conversation.id, at);
+  }
+
+  /** Pages whose session is over are deleted at rest too; at most once a minute per instance. */
+  let lastSweep = 0;
+  async function sweepStalePages(at: Date): Promise<void> {
+    if (at.getTime() - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = at.getTime();
+    try {
+      const cleared = await deleteStalePages(db, at);
+      if (cleared > 0) logger.info({ code: 'sms_stale_pages_deleted', count: cleared }, 'stale SMS pages deleted');
+    } catch (error) {
+      logger.warn({ code: 'sms_sweep_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'stale SMS pages sweep failed');
+    }
+  }
+
+  async function runTurn(
+    conversation: SmsConversation,
+    messageSid: string,
+    text: string,
+    tty: boolean,
+    options: SmsTurnOptions = {},
+  ): Promise<string[] | null> {
     const activity = adapter.messageActivity({ messageSid, conversation, text, tty });
-    const turn = adapter.processActivity(activity, (context) => bot.run(context));
+    const turn = adapter.processActivity(activity, (context) => bot.run(context), options);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), deadlineMs);
@@ -174,39 +267,45 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       }
       const ttyNumber = ttyNumbers.has(to);
       const phoneHash = hashes.phone(from);
-      const keyword = carrierKeyword(body);
+      const keyword = keywordOf(body, field(fields, 'OptOutType'));
+      await sweepStalePages(at);
 
-      if (keyword !== null && OPT_OUT_KEYWORDS.has(keyword)) {
+      if (keyword === 'opt_out') {
+        // Twilio answers STOP itself and blocks delivery; we record it, forget the conversation and stay silent.
         await recordOptOut(db, phoneHash, at);
+        await forget(conversation, messageSid, ttyNumber, at);
         logger.info({ code: 'sms_opt_out' }, 'SMS opt-out recorded');
         twiml(res, []);
         return;
       }
       const optedOut = await isOptedOut(db, phoneHash);
       // "YES" is an answer to our questions too: it opts in only a number that had opted out.
-      if (keyword !== null && OPT_IN_KEYWORDS.has(keyword) && (keyword !== 'YES' || optedOut)) {
+      if (keyword === 'opt_in' || (keyword === 'yes' && optedOut)) {
         await recordOptIn(db, phoneHash);
+        // A fresh start: whatever dialog was waiting (an office email, a PIN) must not take the next text.
+        await forget(conversation, messageSid, ttyNumber, at);
         logger.info({ code: 'sms_opt_in' }, 'SMS opt-in recorded');
-        twiml(res, [own('sms.opted_in', ttyNumber)]);
+        twiml(res, [own('sms.opted_in', ttyNumber, 'en')]);
         return;
       }
       if (optedOut) {
         twiml(res, []);
         return;
       }
-      if (keyword !== null && HELP_KEYWORDS.has(keyword)) {
-        twiml(res, [own('sms.help', ttyNumber)]);
+      if (keyword === 'help') {
+        // The bot's own help (what "help" promises), after the program facts carriers require.
+        const pages = await runTurn(conversation, messageSid, 'help', ttyNumber, { carrierHelp: true });
+        twiml(res, pages ?? []);
         return;
       }
       if (/^more(\s+ga)?[.!]?$/i.test(body.trim()) && conversation.pages.length > 0) {
-        const page = await takeNextPage(db, conversation.id, at);
-        twiml(res, page === null ? [] : [page]);
+        twiml(res, await nextPage(conversation, ttyNumber, at));
         return;
       }
       // "1", "2"…: the numbered choices of the last reply, as if the parent typed the choice.
       const number = /^\s*(\d{1,2})\s*(?:ga)?\s*$/i.exec(body)?.[1];
       const choice = number === undefined ? undefined : conversation.choices.find((c) => c.number === Number(number));
-      if (choice !== undefined) await saveReplyState(db, conversation.id, { choices: [], pages: [] }, at);
+      if (choice !== undefined) await clearReplyState(db, conversation.id, at);
       const pages = await runTurn(conversation, messageSid, choice?.value ?? body, ttyNumber);
       twiml(res, pages ?? []);
     } catch (error) {

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, SmsChoice } from '../schema.js';
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -46,7 +47,12 @@ export interface SmsConversation {
   readonly ourNumber: string;
   readonly choices: readonly SmsChoice[];
   readonly pages: readonly string[];
+  /** The verified session the saved choices and pages came from; null: nothing from an account. */
+  readonly replySessionId: string | null;
+  readonly replyLocale: string | null;
 }
+
+const COLUMNS = ['id', 'parentNumber', 'ourNumber', 'choices', 'pages', 'replySessionId', 'replyLocale'] as const;
 
 /** Creates the conversation on first contact; later contacts only touch it. */
 export async function upsertConversation(
@@ -58,36 +64,52 @@ export async function upsertConversation(
     .insertInto('smsConversations')
     .values({ ...conversation, choices: '[]', pages: '[]', updatedAt: now })
     .onConflict((oc) => oc.column('id').doUpdateSet({ updatedAt: now }))
-    .returning(['id', 'parentNumber', 'ourNumber', 'choices', 'pages'])
+    .returning([...COLUMNS])
     .executeTakeFirstOrThrow();
   return row;
 }
 
 export async function findConversation(db: Executor, id: string): Promise<SmsConversation | null> {
-  const row = await db
-    .selectFrom('smsConversations')
-    .select(['id', 'parentNumber', 'ourNumber', 'choices', 'pages'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('smsConversations').select([...COLUMNS]).where('id', '=', id).executeTakeFirst();
   return row ?? null;
 }
 
+export interface ReplyState {
+  readonly choices: readonly SmsChoice[];
+  readonly pages: readonly string[];
+  /** The live verified session of the conversation when the reply was made, if any. */
+  readonly sessionId?: string | null;
+  readonly locale?: string | null;
+}
+
 /** What the next "1", "2"… or "MORE" means; each reply replaces the last one's. */
-export async function saveReplyState(
-  db: Executor,
-  id: string,
-  state: { readonly choices: readonly SmsChoice[]; readonly pages: readonly string[] },
-  now: Date,
-): Promise<void> {
+export async function saveReplyState(db: Executor, id: string, state: ReplyState, now: Date): Promise<void> {
+  const empty = state.choices.length === 0 && state.pages.length === 0;
   await db
     .updateTable('smsConversations')
-    .set({ choices: JSON.stringify(state.choices), pages: JSON.stringify(state.pages), updatedAt: now })
+    .set({
+      choices: JSON.stringify(state.choices),
+      pages: JSON.stringify(state.pages),
+      // Nothing saved, nothing to tie to a session.
+      replySessionId: empty ? null : (state.sessionId ?? null),
+      replyLocale: empty ? null : (state.locale ?? null),
+      updatedAt: now,
+    })
     .where('id', '=', id)
     .execute();
 }
 
-/** Takes the next pending page, in one statement, so two "MORE"s never get the same page. */
-export async function takeNextPage(db: Executor, id: string, now: Date): Promise<string | null> {
+/** Forgets the saved reply: sign-out, STOP, START, or a session that ended under it. */
+export async function clearReplyState(db: Executor, id: string, now: Date): Promise<void> {
+  await saveReplyState(db, id, { choices: [], pages: [] }, now);
+}
+
+/**
+ * Takes the next pending page, in one statement, so two "MORE"s never get the same page. Only a
+ * page saved under `sessionId` (null: a page with nothing from an account) is handed out, so a
+ * reply saved under another session in the meantime is never served by this one.
+ */
+export async function takeNextPage(db: Executor, id: string, now: Date, sessionId: string | null = null): Promise<string | null> {
   const row = await db
     .updateTable('smsConversations as c')
     .set({ pages: sql<string>`c.pages - 0`, updatedAt: now })
@@ -97,6 +119,7 @@ export async function takeNextPage(db: Executor, id: string, now: Date): Promise
         .select(['id', sql<string>`pages->>0`.as('page')])
         .where('id', '=', id)
         .where(sql<boolean>`jsonb_array_length(pages) > 0`)
+        .where((eb) => (sessionId === null ? eb('replySessionId', 'is', null) : eb('replySessionId', '=', sessionId)))
         .forUpdate()
         .as('old'),
     )
@@ -104,4 +127,33 @@ export async function takeNextPage(db: Executor, id: string, now: Date): Promise
     .returning(sql<string>`old.page`.as('page'))
     .executeTakeFirst();
   return row?.page ?? null;
+}
+
+/**
+ * Deletes every saved reply whose verified session is no longer live (ended, idle past 15 minutes,
+ * or past its 12 hours), so account data held for "MORE" never outlives the session at rest.
+ * Safe to run from several instances at once; returns how many conversations were cleared.
+ */
+export async function deleteStalePages(db: Executor, now: Date): Promise<number> {
+  const idleSince = new Date(now.getTime() - SESSION_IDLE_MS);
+  const startedSince = new Date(now.getTime() - SESSION_MAX_MS);
+  const result = await db
+    .updateTable('smsConversations')
+    .set({ choices: '[]', pages: '[]', replySessionId: null, replyLocale: null })
+    .where('replySessionId', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('verifiedSessions as s')
+            .select('s.id')
+            .whereRef('s.id', '=', 'smsConversations.replySessionId')
+            .where('s.endedAt', 'is', null)
+            .where('s.lastSeenAt', '>', idleSince)
+            .where('s.createdAt', '>', startedSince)
+            .where('s.expiresAt', '>', now),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -14,7 +14,9 @@ import type { AccountDeps } from '../deps.js';
 import { formatDate, formatMoney, lastFour } from '../format.js';
 import type { Say } from '../messages.js';
 import { normalizeForMatching } from '../recognizer/normalize.js';
-import { localeOf, sayFor } from '../reply.js';
+import { localeOf, reply, sayFor } from '../reply.js';
+import { useSession } from '../../db/repositories/sessions.js';
+import { conversationKeyOf } from '../auth/conversation.js';
 import { LOCALES } from '../../locales/i18n.js';
 import { AccountQuestionDialog, type AccountQuestion } from './AccountQuestionDialog.js';
 import { noPaymentLine } from './lines.js';
@@ -124,6 +126,12 @@ export class PaymentHistoryDialog extends AccountQuestionDialog {
   private async moreStep(step: WaterfallStepContext<PageOptions>): Promise<DialogTurnResult> {
     const answer = typeof step.result === 'string' ? step.result : '';
     if (!isMore(answer)) return step.endDialog(REROUTE);
+    // The next page is account data too: only while the session that showed the first is live.
+    const session = await useSession(this.deps.db, conversationKeyOf(step.context), this.deps.now());
+    if (session === null || session.personId !== step.options.personId) {
+      await reply(step.context, 'account.session_ended');
+      return step.endDialog();
+    }
     return step.replaceDialog(HISTORY_PAGES, { ...step.options, offset: step.options.offset + HISTORY_PAGE_SIZE } satisfies PageOptions);
   }
 }

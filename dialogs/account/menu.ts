@@ -9,8 +9,8 @@ import { peekSession } from '../../db/repositories/sessions.js';
 import type { Role } from '../../db/schema.js';
 import { conversationKeyOf } from '../auth/conversation.js';
 import type { AccountDeps } from '../deps.js';
-import { helpText, sayIn } from '../messages.js';
-import { localeOf } from '../reply.js';
+import { helpText, sayIn, type Wording } from '../messages.js';
+import { localeOf, wordingOf } from '../reply.js';
 import type { Locale } from '../../locales/i18n.js';
 
 type MenuItem = { readonly command: string; readonly description: string };
@@ -22,8 +22,8 @@ const BY_ROLE: Record<Role, readonly string[]> = {
   noncustodial: ['payment_coupon'],
 };
 
-export function roleMenuText(locale: Locale, roles: ReadonlySet<Role>, view: 'help' | 'menu'): string {
-  const say = sayIn(locale);
+export function roleMenuText(locale: Locale, roles: ReadonlySet<Role>, view: 'help' | 'menu', wording: Wording = 'any'): string {
+  const say = sayIn(locale, wording);
   const items: MenuItem[] = [
     ...COMMON.map((topic) => ({ command: say(`commands.${topic}`), description: say(`help.descriptions.${topic}`) })),
     { command: say('menu.commands.order'), description: say('menu.descriptions.order') },
@@ -45,9 +45,10 @@ export function roleMenuText(locale: Locale, roles: ReadonlySet<Role>, view: 'he
 /** The role-aware menu when this conversation is signed in, the general one otherwise. */
 export async function menuFor(deps: AccountDeps, context: TurnContext, view: 'help' | 'menu'): Promise<string> {
   const locale = localeOf(context);
+  const wording = wordingOf(context);
   const session = await peekSession(deps.db, conversationKeyOf(context), deps.now());
-  if (session === null) return helpText(locale, view);
+  if (session === null) return helpText(locale, view, wording);
   const cases = await listCases(deps.db, session.personId);
-  if (cases.length === 0) return helpText(locale, view);
-  return roleMenuText(locale, new Set(cases.map((c) => c.role)), view);
+  if (cases.length === 0) return helpText(locale, view, wording);
+  return roleMenuText(locale, new Set(cases.map((c) => c.role)), view, wording);
 }

@@ -7,7 +7,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { pino } from 'pino';
 import twilio from 'twilio';
 import { SmsAdapter } from '../../channels/sms/SmsAdapter.js';
-import { createSmsHashes, registerSmsRoutes } from '../../channels/sms/routes.js';
+import { createSmsHashes, keywordOf, registerSmsRoutes } from '../../channels/sms/routes.js';
 import { RedirectingRequestClient, createTwilioSender } from '../../channels/sms/twilio.js';
 import { closeServer, createHttpServer, listen, type Server } from '../../channels/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -37,6 +37,10 @@ describe('SMS channel', () => {
       await context.sendActivity(`heard: ${context.activity.text ?? ''}`);
       await context.sendActivity({ type: ActivityTypes.Typing });
       await context.sendActivity('**second** message');
+    },
+    forgotten: 0,
+    async forget(): Promise<void> {
+      this.forgotten += 1;
     },
   };
 
@@ -102,7 +106,9 @@ describe('SMS channel', () => {
   it('counts a keyword only when it is the whole message', async () => {
     const answer = await sendSms(base, { from: '+12125550113', to: OURS, body: 'please stop the payments' });
     expect(answer.messages[0]).toContain('heard: please stop the payments');
-    expect((await sendSms(base, { from: '+12125550113', to: OURS, body: 'info' })).messages[0]).toContain('888-208-4485');
+    const info = await sendSms(base, { from: '+12125550113', to: OURS, body: 'info' });
+    expect(info.messages[0]).toContain('888-208-4485');
+    expect(info.messages[1]).toContain('heard: help');
     expect((await sendSms(base, { from: '+12125550113', to: OURS, body: 'Yes' })).messages[0]).toContain('heard: Yes');
   });
 
@@ -116,6 +122,27 @@ describe('SMS channel', () => {
     await sendSms(base, { from: parent, to: OURS, body: 'STOP' });
     await adapter.continueConversation({ conversation: { ...conversation, isGroup: false, conversationType: 'personal', name: '' } }, (context) => bot.run(context));
     expect(fake.sent).toHaveLength(1);
+  });
+
+  it('reads carrier keywords as Twilio does, and its OptOutType for keywords configured there', () => {
+    expect(keywordOf('stop')).toBe('opt_out');
+    expect(keywordOf('Revoke.')).toBe('opt_out');
+    expect(keywordOf('CANCEL')).toBe('opt_out');
+    expect(keywordOf('please stop the payments')).toBeNull();
+    expect(keywordOf('unstop')).toBe('opt_in');
+    expect(keywordOf('help')).toBe('help');
+    expect(keywordOf('PARAR', 'STOP')).toBe('opt_out');
+    expect(keywordOf('AYUDA', 'HELP')).toBe('help');
+    // YES opts in only a number that opted out: the route decides, whatever Twilio marked.
+    expect(keywordOf('yes', 'START')).toBe('yes');
+    expect(keywordOf('menu')).toBeNull();
+  });
+
+  it('honours an opt-out Twilio marked with OptOutType, then sends nothing', async () => {
+    const parent = '+12125550116';
+    const stop = await sendSms(base, { from: parent, to: OURS, body: 'PARAR' }, { extra: { OptOutType: 'STOP' } });
+    expect(stop.messages).toEqual([]);
+    expect((await sendSms(base, { from: parent, to: OURS, body: 'hello' })).messages).toEqual([]);
   });
 
   it('never stores the message body', async () => {

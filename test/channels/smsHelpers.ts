@@ -39,6 +39,8 @@ export interface TextOptions {
   readonly signWith?: string;
   /** Leaves the signature header out. */
   readonly unsigned?: boolean;
+  /** More fields Twilio may post, such as `OptOutType` (Advanced Opt-Out). */
+  readonly extra?: Record<string, string>;
 }
 
 export async function sendSms(
@@ -55,6 +57,7 @@ export async function sendSms(
     Body: message.body,
     NumMedia: '0',
     NumSegments: '1',
+    ...options.extra,
   };
   const url = `${publicUrl}/api/sms`;
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };

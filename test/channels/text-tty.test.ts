@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { BAUDOT_SAFE, readTtyInput, renderTty, ttyActivity } from '../../channels/text/tty.js';
+import { BAUDOT_SAFE, renderTty, ttyActivity } from '../../channels/text/tty.js';
+import { readTtyInput } from '../../dialogs/text/ttyInput.js';
 
 describe('TTY rendering', () => {
   it('folds any text onto the Baudot alphabet, uppercase, ending in GA', () => {

@@ -25,7 +25,7 @@ export interface TestApp extends RunningApp {
 }
 
 /** `options`: what a test hands the composition root besides the environment (a fake Twilio). */
-export async function startTestApp(env: Record<string, string> = {}, options: Pick<StartOptions, 'twilioHttpClient'> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: Pick<StartOptions, 'twilioHttpClient' | 'now'> = {}): Promise<TestApp> {
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port),

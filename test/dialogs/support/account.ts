@@ -9,6 +9,7 @@ import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, t
 import { ChildSupportBot } from '../../../bots/ChildSupportBot.js';
 import { createStateAccessors } from '../../../bots/state.js';
 import { createLogger, type Logger } from '../../../channels/logger.js';
+import { TtyRenderingMiddleware } from '../../../channels/text/TtyRenderingMiddleware.js';
 import type { Database } from '../../../db/schema.js';
 import { seedDemoIfEmpty } from '../../../db/seed.js';
 import { DatabaseStorage } from '../../../db/storage.js';
@@ -138,6 +139,8 @@ export interface Chat {
 export function openChat(world: World, locale = 'en-US', conversationId = `conv-${randomUUID()}`, channelId = 'test'): Chat {
   const reference: Partial<ConversationReference> = { ...TestAdapter.createConversation(conversationId, 'user1', 'bot'), channelId };
   const adapter = new TestAdapter(reference as ConversationReference);
+  // A channel renders TTY turns (SMS in its own adapter, which this stand-in does not model).
+  if (channelId !== 'sms') adapter.use(new TtyRenderingMiddleware());
   const transcript: Partial<Activity>[] = [];
   const turn = async (activity: Partial<Activity>): Promise<Partial<Activity>[]> => {
     adapter.activeQueue.splice(0);
