@@ -138,7 +138,7 @@ describe('carrier keywords on SMS', () => {
     expect(confirm).toContain(sms('office.confirm_sms', { count: 32, office: 'Bronx Child Support Office' }));
     expect(confirm).not.toMatch(/"yes"/i);
     const done = await joined(james, 'SEND');
-    expect(done).toMatch(/was sent to the Bronx Child Support Office/);
+    expect(done).toMatch(/is on its way to the Bronx Child Support Office\. Your reference is OCS-[2-9A-HJ-NP-Z]{5}/);
   }, 60_000);
 
   it('the PIN re-mail question on SMS asks for "send", which the prompt accepts', async () => {

@@ -48,7 +48,9 @@ async function fill(db: Kysely<Database>): Promise<void> {
     .values([
       { id: 'sms-old', parentNumber: '+12125550101', ourNumber: '+12125550100', choices: '[]', pages: '["old page"]', updatedAt: ago(40 * DAY) },
       { id: 'sms-stale', parentNumber: '+12125550102', ourNumber: '+12125550100', choices: '[]', pages: '["payments page 2"]', updatedAt: ago(2 * HOUR) },
-      { id: 'sms-fresh', parentNumber: '+12125550103', ourNumber: '+12125550100', choices: '[]', pages: '["payments page 2"]', updatedAt: ago(5 * 60 * 1000) },
+      { id: 'sms-fresh', parentNumber: '+12125550103', ourNumber: '+12125550100', choices: '[]', pages: '["payments page 2"]', updatedAt: ago(5 * 60 * 1000), replySessionId: 'active' },
+      // Recent, but made under a session that has ended: it goes at once.
+      { id: 'sms-signed-out', parentNumber: '+12125550104', ourNumber: '+12125550100', choices: '[]', pages: '["payments page 2"]', updatedAt: ago(60 * 1000), replySessionId: 'ended-recently' },
     ])
     .execute();
 
@@ -144,6 +146,7 @@ describe.each(databaseKinds())('retention purge on %s', (kind) => {
         sms_messages: 1,
         sms_conversations: 1,
         sms_pages: 1,
+        sms_session_pages: 1,
         sign_in_requests: 1,
         verified_sessions: 2,
         issued_documents: 1,
@@ -157,6 +160,7 @@ describe.each(databaseKinds())('retention purge on %s', (kind) => {
     const sms = await t.db.selectFrom('smsConversations').select(['id', 'pages']).orderBy('id').execute();
     expect(sms).toEqual([
       { id: 'sms-fresh', pages: ['payments page 2'] },
+      { id: 'sms-signed-out', pages: [] },
       { id: 'sms-stale', pages: [] },
     ]);
     const signIns = await t.db.selectFrom('signInRequests').select('id').orderBy('id').execute();
