@@ -19,6 +19,8 @@ export class DirectLineClient {
     readonly base: string,
     public token: string,
     readonly conversationId: string,
+    /** The `Set-Cookie` line the token route gave this browser (the chat's own browser), if any. */
+    readonly browserCookie: string | null = null,
   ) {}
 
   static async start(base: string, locale?: string): Promise<DirectLineClient> {
@@ -27,6 +29,7 @@ export class DirectLineClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(locale === undefined ? {} : { locale }),
     });
+    const browserCookie = res.headers.getSetCookie().find((line) => line.startsWith('csa_browser=')) ?? null;
     if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}`);
     const { token, conversationId } = (await res.json()) as { token: string; conversationId: string };
     const started = await fetch(`${base}/v3/directline/conversations`, {
@@ -35,7 +38,7 @@ export class DirectLineClient {
     });
     if (started.status >= 300) throw new Error(`start answered ${started.status}`);
     const body = (await started.json()) as { token: string; conversationId: string };
-    return new DirectLineClient(base, body.token, body.conversationId ?? conversationId);
+    return new DirectLineClient(base, body.token, body.conversationId ?? conversationId, browserCookie);
   }
 
   async send(text: string, extra: Record<string, unknown> = {}): Promise<string> {

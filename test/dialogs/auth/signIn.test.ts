@@ -372,6 +372,47 @@ describe('while waiting for sign-in', () => {
   });
 });
 
+describe('a sign-in finished in another browser (its page shows a code)', () => {
+  it('is not taken without the code; the right code, spaces allowed, signs in and answers', async () => {
+    const chat = openChat(world);
+    await chat.say('balance');
+    const code = world.signIn.completeElsewhere(chat.conversationId, MARIA.subject, '482913');
+    // A completion event for it (the link's holder can compute the request id) takes nothing.
+    const requestId = [...world.signIn.requests.entries()].reverse().find(([, r]) => r.conversationId === chat.conversationId)?.[0];
+    const forged = await chat.event({ requestId });
+    expect(texts(forged)[0]).toBe(en('auth.sign_in_not_completed', { url: linkOf(forged), count: 10 }));
+    expect(texts(await chat.say('123 456'))).toEqual([en('auth.code_wrong')]);
+    const [signedIn, balance] = texts(await chat.say(`${code.slice(0, 3)} ${code.slice(3)}`));
+    expect(signedIn).toBe(en('auth.signed_in'));
+    expect(balance).toContain('$1,125.00');
+    for (const reply of chat.transcript) expect(JSON.stringify(reply)).not.toContain(code);
+    const audit = await world.database.db.selectFrom('auditLog').selectAll().where('conversationHash', '=', conversationKey('test', chat.conversationId)).where('action', '=', 'sign_in').orderBy('id').execute();
+    expect(audit.map((a) => a.outcome)).toEqual(['rejected', 'code_wrong', 'success']);
+  });
+
+  it('five wrong codes end it with a fresh link, in Spanish too; a code with nothing waiting gets a fresh link', async () => {
+    const es = sayIn('es');
+    const chat = openChat(world, 'es-US');
+    await chat.say('saldo');
+    world.signIn.completeElsewhere(chat.conversationId, MARIA.subject, '482913');
+    for (let i = 0; i < 4; i += 1) expect(texts(await chat.say('000000'))).toEqual([es('auth.code_wrong')]);
+    const ended = await chat.say('000001');
+    expect(texts(ended)).toEqual([es('auth.code_ended', { url: linkOf(ended), count: 10 })]);
+    const none = await chat.say('482913');
+    expect(texts(none)).toEqual([es('auth.code_none', { url: linkOf(none), count: 10 })]);
+    expect(joined(chat.transcript)).not.toContain('$');
+  });
+
+  it('expires 5 minutes after the sign-in', async () => {
+    const chat = openChat(world);
+    await chat.say('balance');
+    world.signIn.completeElsewhere(chat.conversationId, MARIA.subject, '482913');
+    world.clock.advance(5 * MINUTE + 1);
+    const late = await chat.say('482913');
+    expect(texts(late)).toEqual([en('auth.code_none', { url: linkOf(late), count: 10 })]);
+  });
+});
+
 describe('sign in on its own', () => {
   it('signs in, then says what next; a second time says already signed in', async () => {
     const chat = openChat(world);
