@@ -119,6 +119,36 @@ describe('sign in with NY.gov and link the account', () => {
     expect(JSON.stringify(fromBot)).not.toContain(code);
   }, 60_000);
 
+  it('Web chat verifies by SSN + PIN without NY.gov: no longer; "balance GA" and channelData.tty get the NY.gov link', async () => {
+    const byGa = await DirectLineClient.start(app.baseUrl);
+    await byGa.replies();
+    await byGa.send('balance GA');
+    const gaAnswer = await byGa.replies((t) => SIGN_IN_LINK.test(t) || /SOCIAL SECURITY/i.test(t));
+    expect(gaAnswer).toMatch(SIGN_IN_LINK);
+    expect(gaAnswer).not.toMatch(/SOCIAL SECURITY/i);
+    // TTY form (capitals, GA), and the link exactly as issued: it opens, in the chat's own browser.
+    expect(gaAnswer).toContain(' GA');
+    await byGa.send('900-11-1001 GA');
+    expect(await byGa.replies()).not.toMatch(/PIN/);
+
+    const flagged = await DirectLineClient.start(app.baseUrl);
+    await flagged.replies();
+    await flagged.send('balance', { channelData: { tty: true } });
+    const flaggedAnswer = await flagged.replies((t) => SIGN_IN_LINK.test(t) || /SOCIAL SECURITY/i.test(t));
+    expect(flaggedAnswer).toMatch(SIGN_IN_LINK);
+    expect(flaggedAnswer).not.toMatch(/SOCIAL SECURITY/i);
+    await flagged.send('sign in', { channelData: { tty: true } });
+    const signInAnswer = await flagged.replies((t) => SIGN_IN_LINK.test(t) || /SOCIAL SECURITY/i.test(t));
+    expect(signInAnswer).toMatch(SIGN_IN_LINK);
+    expect(signInAnswer).not.toMatch(/CANNOT SEND A SIGN-IN LINK|SOCIAL SECURITY/i);
+    expect(JSON.stringify(flagged.seen)).not.toContain(en('linking.ask_ssn').toUpperCase());
+    expect(JSON.stringify(byGa.seen)).not.toContain(en('linking.ask_ssn').toUpperCase());
+
+    // The link works for the relay user: signed in in the chat's own browser, the chat goes on.
+    await signIn(flagged, SIGN_IN_LINK.exec(signInAnswer)?.[0] as string, 'maria.lopez@example.com', 'demo-maria-1');
+    expect(await flagged.replies((t) => /signed in|SOCIAL SECURITY/i.test(t), 10_000)).toMatch(/signed in|SOCIAL SECURITY/i);
+  }, 60_000);
+
   /**
    * Plays the parent who keeps trying: answers whatever the bot asks (sign in, SSN, PIN) until the
    * bot says the account is locked. Returns the locked reply and how many PINs were checked.

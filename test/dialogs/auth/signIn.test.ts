@@ -413,6 +413,25 @@ describe('a sign-in finished in another browser (its page shows a code)', () => 
   });
 });
 
+describe('web chat in TTY mode: NY.gov only, the link kept whole', () => {
+  it('"balance GA" gets the sign-in link, never an SSN prompt; "sign in" too', async () => {
+    const chat = openChat(world);
+    const answer = await chat.say('balance GA');
+    const link = linkOf(answer);
+    // Folded to TTY capitals, but the link's case-sensitive token is kept exactly.
+    expect(texts(answer)).toEqual([`${en('auth.sign_in_link', { url: link, count: 10 }).toUpperCase().replace(link.toUpperCase(), link).replace(/\s*\n\s*/g, '\n')} GA`]);
+    expect(joined(answer)).not.toContain(en('linking.ask_ssn').toUpperCase());
+    expect(world.signIn.links).toBeGreaterThan(0);
+    const again = await chat.say('sign in GA');
+    expect(joined(again)).toContain(linkOf(again));
+    expect(joined(again)).not.toContain(en('auth.tty_sign_in').toUpperCase().slice(0, 30));
+    // Signing in still works.
+    const [signedIn, balance] = texts(await chat.signInAs(MARIA.subject));
+    expect(signedIn?.toUpperCase()).toContain(en('auth.signed_in').toUpperCase());
+    expect(balance).toContain('$1,125.00');
+  });
+});
+
 describe('sign in on its own', () => {
   it('signs in, then says what next; a second time says already signed in', async () => {
     const chat = openChat(world);
