@@ -17,7 +17,7 @@ import { MainDialog } from '../../../dialogs/MainDialog.js';
 import { sayIn } from '../../../dialogs/messages.js';
 import { resolveLocale } from '../../../locales/i18n.js';
 import { KeywordRecognizer } from '../../../dialogs/recognizer/KeywordRecognizer.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../helpers/database.js';
 
 export const SSN_HMAC_KEY = 'test-ssn-hmac-key';
 export const ISSUER = 'https://nygov.example.test';
@@ -120,9 +120,10 @@ export interface World {
 /**
  * A seeded database with a bot on it. Passing the world of an earlier call builds a new bot, state
  * and storage on the same database and clock: what a restart (or a second instance) looks like.
+ * `kind`: the database for a new world (PostgreSQL only when the run provides one).
  */
-export async function createWorld(previous?: World): Promise<World> {
-  const database = previous?.database ?? (await createTestDatabase('pglite'));
+export async function createWorld(previous?: World, kind: DatabaseKind = 'pglite'): Promise<World> {
+  const database = previous?.database ?? (await createTestDatabase(kind));
   if (previous === undefined) await seedDemoIfEmpty(database.db, { ssnHmacKey: SSN_HMAC_KEY });
   const clock = previous?.clock ?? new Clock();
   const signIn = previous?.signIn ?? new FakeSignIn(clock);
