@@ -8,23 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { sayIn } from '../dialogs/messages.js';
-import { Browser, signInAtDevProvider } from './helpers/browser.js';
+import { signInAtDevProvider } from './helpers/browser.js';
 import { DirectLineClient } from './helpers/directline.js';
 
 const SIGN_IN_LINK = /https?:\/\/[^\s)"\]]+\/signin\/[A-Za-z0-9_-]+/;
 const en = sayIn('en');
 
-/** The chat's own browser: the one that asked for the chat's Direct Line token, with its cookie. */
-function ownBrowser(chat: DirectLineClient): Browser {
-  const browser = new Browser();
-  if (chat.browserCookie === null) throw new Error('the token route set no browser cookie');
-  browser.acceptCookie(chat.browserCookie);
-  return browser;
-}
-
 /** Signs in at the development NY.gov in the chat's own browser, as a parent clicking the link does. */
 function signIn(chat: DirectLineClient, link: string, login: string, password: string): Promise<string> {
-  return signInAtDevProvider(link, login, password, ownBrowser(chat));
+  return signInAtDevProvider(link, login, password, chat.ownBrowser());
 }
 
 async function askAndSignIn(chat: DirectLineClient, login: string, password: string): Promise<string> {
@@ -89,7 +81,7 @@ describe('sign in with NY.gov and link the account', () => {
     await attacker.replies();
     await attacker.send('balance');
     const link = SIGN_IN_LINK.exec(await attacker.replies((t) => SIGN_IN_LINK.test(t)))?.[0] as string;
-    const victimPage = await signInAtDevProvider(link, 'maria.lopez@example.com', 'demo-maria-1', ownBrowser(maria));
+    const victimPage = await signInAtDevProvider(link, 'maria.lopez@example.com', 'demo-maria-1', maria.ownBrowser());
     const code = /data-signin-code="(\d{6})"/.exec(victimPage)?.[1] as string;
     expect(code).toMatch(/^\d{6}$/);
     expect(victimPage).not.toContain('Go back to the chat window to continue');

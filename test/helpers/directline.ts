@@ -1,4 +1,6 @@
 /** A small Direct Line 3.0 client, as an outside peer would use our endpoint. */
+import { Browser } from './browser.js';
+
 export interface BotActivity {
   type: string;
   id?: string;
@@ -39,6 +41,14 @@ export class DirectLineClient {
     if (started.status >= 300) throw new Error(`start answered ${started.status}`);
     const body = (await started.json()) as { token: string; conversationId: string };
     return new DirectLineClient(base, body.token, body.conversationId ?? conversationId, browserCookie);
+  }
+
+  /** A browser carrying this chat's cookie: the chat's own browser, where a sign-in completes at once. */
+  ownBrowser(): Browser {
+    if (this.browserCookie === null) throw new Error('the token route set no browser cookie');
+    const browser = new Browser();
+    browser.acceptCookie(this.browserCookie);
+    return browser;
   }
 
   async send(text: string, extra: Record<string, unknown> = {}): Promise<string> {
