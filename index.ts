@@ -171,7 +171,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await bot.run(context);
     });
   };
-  registerSignInRoutes(server, { db, publicUrl: config.publicUrl, oidc, onCompleted, logger });
+  registerSignInRoutes(server, { db, publicUrl: config.publicUrl, oidc, browsers, onCompleted, logger });
   registerDirectLineRoutes(server, {
     db,
     adapter: directLine,

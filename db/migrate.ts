@@ -8,9 +8,10 @@ import * as initial from './migrations/2026_11_26_120000_initial.js';
 import * as signIn from './migrations/2026_11_26_130000_sign_in.js';
 import * as sms from './migrations/2026_11_26_140000_sms.js';
 import * as chatBrowser from './migrations/2026_11_29_090000_chat_browser.js';
+import * as signInCode from './migrations/2026_11_29_110000_sign_in_code.js';
+import * as smsReplySession from './migrations/2026_11_29_120000_sms_reply_session.js';
 import * as limitsRetention from './migrations/2026_11_29_130000_limits_retention.js';
 import * as officeOutbox from './migrations/2026_11_29_150000_office_outbox.js';
-import * as smsReplySession from './migrations/2026_11_29_120000_sms_reply_session.js';
 import type { Database } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,9 +19,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_26_130000_sign_in': signIn,
   '2026_11_26_140000_sms': sms,
   '2026_11_29_090000_chat_browser': chatBrowser,
+  '2026_11_29_110000_sign_in_code': signInCode,
+  '2026_11_29_120000_sms_reply_session': smsReplySession,
   '2026_11_29_130000_limits_retention': limitsRetention,
   '2026_11_29_150000_office_outbox': officeOutbox,
-  '2026_11_29_120000_sms_reply_session': smsReplySession,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {

@@ -221,6 +221,10 @@ export interface SignInRequestsTable {
   issuer: string | null;
   subject: string | null;
   consumedAt: NullableInstant;
+  /** Set when the sign-in finished outside the chat's own browser: sha256 of request id and code. */
+  codeHash: string | null;
+  /** Wrong codes typed so far; the fifth ends the request. */
+  codeAttempts: Generated<number>;
 }
 
 export interface VerifiedSessionsTable {

@@ -26,7 +26,8 @@ const WEI: Person = { login: 'li.wei@example.com', password: 'demo-liwei-1', ssn
 async function askSignedIn(chat: DirectLineClient, person: Person, question: string, until: (text: string) => boolean): Promise<string> {
   await chat.send(question);
   const prompt = await chat.replies((t) => SIGN_IN_LINK.test(t));
-  await signIn(SIGN_IN_LINK.exec(prompt)?.[0] ?? '', person.login, person.password);
+  // In the chat's own browser, as a parent clicking the link: the sign-in completes at once.
+  await signIn(SIGN_IN_LINK.exec(prompt)?.[0] ?? '', person.login, person.password, chat.ownBrowser());
   let reply = await chat.replies((t) => /SSN|Social Security|社会安全|社会保障/.test(t) || until(t), 10_000);
   if (!until(reply)) {
     await chat.send(person.ssn);

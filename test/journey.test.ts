@@ -7,17 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './helpers/app.js';
-import { signInAtDevProvider as signIn } from './helpers/browser.js';
+import { sayIn } from '../dialogs/messages.js';
+import { signInAtDevProvider } from './helpers/browser.js';
 import { DirectLineClient } from './helpers/directline.js';
 
 const SIGN_IN_LINK = /https?:\/\/[^\s)"\]]+\/signin\/[A-Za-z0-9_-]+/;
+const en = sayIn('en');
+
+/** Signs in at the development NY.gov in the chat's own browser, as a parent clicking the link does. */
+function signIn(chat: DirectLineClient, link: string, login: string, password: string): Promise<string> {
+  return signInAtDevProvider(link, login, password, chat.ownBrowser());
+}
 
 async function askAndSignIn(chat: DirectLineClient, login: string, password: string): Promise<string> {
   await chat.send('balance');
   const prompt = await chat.replies((t) => SIGN_IN_LINK.test(t));
   const link = SIGN_IN_LINK.exec(prompt)?.[0];
   expect(link).toBeDefined();
-  await signIn(link as string, login, password);
+  await signIn(chat, link as string, login, password);
   // The bot continues by itself in the same conversation.
   return chat.replies((t) => /SSN|Social Security|balance/i.test(t), 10_000);
 }
@@ -57,6 +64,83 @@ describe('sign in with NY.gov and link the account', () => {
     expect(await again.replies((t) => SIGN_IN_LINK.test(t))).toMatch(SIGN_IN_LINK);
   }, 60_000);
 
+  it('A forwarded sign-in link hands over the account: no longer; the sign-in elsewhere shows a code the attacker never gets', async () => {
+    // Maria, in her own chat and browser: the sign-in completes at once and her balance shows.
+    const maria = await DirectLineClient.start(app.baseUrl);
+    await maria.replies();
+    const own = await askAndSignIn(maria, 'maria.lopez@example.com', 'demo-maria-1');
+    if (/Social Security/i.test(own)) {
+      await maria.send('900-11-1001');
+      await maria.replies((t) => /PIN/.test(t));
+      await maria.send('24680');
+    }
+    expect(own.includes('$1,125.00') ? own : await maria.replies((t) => t.includes('$1,125.00'), 10_000)).toContain('$1,125.00');
+
+    // The attacker's chat (its own cookie jar) asks for the balance and forwards the link to Maria.
+    const attacker = await DirectLineClient.start(app.baseUrl);
+    await attacker.replies();
+    await attacker.send('balance');
+    const link = SIGN_IN_LINK.exec(await attacker.replies((t) => SIGN_IN_LINK.test(t)))?.[0] as string;
+    const victimPage = await signInAtDevProvider(link, 'maria.lopez@example.com', 'demo-maria-1', maria.ownBrowser());
+    const code = /data-signin-code="(\d{6})"/.exec(victimPage)?.[1] as string;
+    expect(code).toMatch(/^\d{6}$/);
+    expect(victimPage).not.toContain('Go back to the chat window to continue');
+
+    // The attacker's chat hears nothing of it.
+    expect(await attacker.replies(() => false, 1500)).toBe('');
+    // Guessing: four wrong codes are refused, the fifth ends that sign-in and a fresh link is offered.
+    const wrong = Array.from({ length: 5 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+    for (const guess of wrong.slice(0, 4)) {
+      await attacker.send(guess);
+      expect(await attacker.replies((t) => t.includes(en('auth.code_wrong')))).toContain(en('auth.code_wrong'));
+    }
+    await attacker.send(wrong[4] as string);
+    const ended = await attacker.replies((t) => SIGN_IN_LINK.test(t));
+    expect(ended).toContain(en('auth.code_ended', { url: SIGN_IN_LINK.exec(ended)?.[0] ?? '', count: 10 }).split('\n')[0]);
+    // Even the right code is worth nothing now.
+    await attacker.send(code);
+    expect(await attacker.replies((t) => SIGN_IN_LINK.test(t))).toContain(en('auth.code_none', { url: 'X', count: 10 }).split('X')[0]);
+    await attacker.send('balance');
+    await attacker.replies(() => false, 500);
+    const transcript = JSON.stringify(attacker.seen);
+    expect(transcript).not.toContain('$1,125.00');
+    expect(transcript).not.toContain(en('auth.signed_in'));
+    // The bot never sent the code itself.
+    const fromBot = attacker.seen.filter((a) => a.from?.role === 'bot');
+    expect(fromBot.length).toBeGreaterThan(5);
+    expect(JSON.stringify(fromBot)).not.toContain(code);
+  }, 60_000);
+
+  it('Web chat verifies by SSN + PIN without NY.gov: no longer; "balance GA" and channelData.tty get the NY.gov link', async () => {
+    const byGa = await DirectLineClient.start(app.baseUrl);
+    await byGa.replies();
+    await byGa.send('balance GA');
+    const gaAnswer = await byGa.replies((t) => SIGN_IN_LINK.test(t) || /SOCIAL SECURITY/i.test(t));
+    expect(gaAnswer).toMatch(SIGN_IN_LINK);
+    expect(gaAnswer).not.toMatch(/SOCIAL SECURITY/i);
+    // TTY form (capitals, GA), and the link exactly as issued: it opens, in the chat's own browser.
+    expect(gaAnswer).toContain(' GA');
+    await byGa.send('900-11-1001 GA');
+    expect(await byGa.replies()).not.toMatch(/PIN/);
+
+    const flagged = await DirectLineClient.start(app.baseUrl);
+    await flagged.replies();
+    await flagged.send('balance', { channelData: { tty: true } });
+    const flaggedAnswer = await flagged.replies((t) => SIGN_IN_LINK.test(t) || /SOCIAL SECURITY/i.test(t));
+    expect(flaggedAnswer).toMatch(SIGN_IN_LINK);
+    expect(flaggedAnswer).not.toMatch(/SOCIAL SECURITY/i);
+    await flagged.send('sign in', { channelData: { tty: true } });
+    const signInAnswer = await flagged.replies((t) => SIGN_IN_LINK.test(t) || /SOCIAL SECURITY/i.test(t));
+    expect(signInAnswer).toMatch(SIGN_IN_LINK);
+    expect(signInAnswer).not.toMatch(/CANNOT SEND A SIGN-IN LINK|SOCIAL SECURITY/i);
+    expect(JSON.stringify(flagged.seen)).not.toContain(en('linking.ask_ssn').toUpperCase());
+    expect(JSON.stringify(byGa.seen)).not.toContain(en('linking.ask_ssn').toUpperCase());
+
+    // The link works for the relay user: signed in in the chat's own browser, the chat goes on.
+    await signIn(flagged, SIGN_IN_LINK.exec(signInAnswer)?.[0] as string, 'maria.lopez@example.com', 'demo-maria-1');
+    expect(await flagged.replies((t) => /signed in|SOCIAL SECURITY/i.test(t), 10_000)).toMatch(/signed in|SOCIAL SECURITY/i);
+  }, 60_000);
+
   /**
    * Plays the parent who keeps trying: answers whatever the bot asks (sign in, SSN, PIN) until the
    * bot says the account is locked. Returns the locked reply and how many PINs were checked.
@@ -69,7 +153,7 @@ describe('sign in with NY.gov and link the account', () => {
       if (/locked/i.test(reply)) return { reply, pinsSent };
       const link = SIGN_IN_LINK.exec(reply)?.[0];
       if (link !== undefined) {
-        await signIn(link, 'james.carter@example.com', 'demo-james-1');
+        await signIn(chat, link, 'james.carter@example.com', 'demo-james-1');
         reply = await chat.replies((t) => /Social Security|locked/i.test(t), 10_000);
       } else if (/Social Security number/i.test(reply)) {
         await chat.send('900-11-1002');

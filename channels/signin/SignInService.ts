@@ -2,13 +2,13 @@
  * The sign-in port the dialogs use. The link token exists only in the link the parent receives;
  * the database keeps its SHA-256, so a leaked table cannot be turned back into working links.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../db/errors.js';
-import { insertSignInRequest, takeCompletedSignIn } from '../../db/repositories/signIn.js';
+import { checkSignInCode, insertSignInRequest, takeCompletedSignIn } from '../../db/repositories/signIn.js';
 import type { Database } from '../../db/schema.js';
-import type { SignInIdentity, SignInPort } from '../../dialogs/auth/ports.js';
+import type { SignInCodeResult, SignInIdentity, SignInPort } from '../../dialogs/auth/ports.js';
 import type { Locale } from '../../locales/i18n.js';
 
 /** How long a sign-in link works: long enough to sign in, short enough that a stale chat cannot. */
@@ -16,6 +16,11 @@ export const SIGN_IN_LINK_TTL_MS = 10 * 60 * 1000;
 
 /** A link token: 32 random bytes, base64url, exactly 43 characters. */
 export const LINK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** A fresh sign-in code: 6 digits, uniformly drawn, leading zeros kept. */
+export function newSignInCode(): string {
+  return randomInt(0, 1_000_000).toString().padStart(6, '0');
+}
 
 export function hashLinkToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -67,5 +72,9 @@ export class SignInService implements SignInPort {
 
   takeCompleted(requestId: string, conversationId: string): Promise<SignInIdentity | null> {
     return takeCompletedSignIn(this.db, requestId, conversationId, this.now());
+  }
+
+  checkCode(conversationId: string, code: string): Promise<SignInCodeResult> {
+    return checkSignInCode(this.db, conversationId, code, this.now());
   }
 }

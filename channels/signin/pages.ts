@@ -40,6 +40,7 @@ button{font:inherit;font-weight:600;margin-top:1.25rem;padding:.6rem 1.5rem;back
 button:hover{background:#12365f}
 :focus-visible{outline:3px solid #0b2542;outline-offset:2px;box-shadow:0 0 0 5px #ffbf47}
 .helpline{color:#4a5663;font-size:.95rem}
+.code{font-size:2.5rem;font-weight:700;letter-spacing:.3em;font-variant-numeric:tabular-nums;margin:1rem 0;color:#0b2542}
 `;
 
 /** `formAction`: one more origin a form on the page may reach (through a redirect, for browsers that check those). */
@@ -102,6 +103,20 @@ export function renderSignInResult(locale: Locale, outcome: SignInOutcome, nonce
     headingKey: done ? 'signin.done.heading' : 'signin.refused.heading',
     body: `      <p${done ? ' role="status"' : ''}>${message}</p>`,
   });
+}
+
+/**
+ * The end of a sign-in finished outside the chat's own browser: the 6-digit code to type in the chat
+ * that asked for the link. The code is on this page only; the chat never sends or shows it.
+ */
+export function renderSignInCode(locale: Locale, code: string, nonce: string): string {
+  const t = (key: string): string => escapeHtml(pageText(texts()[locale], key));
+  const digits = escapeHtml(code);
+  const body = `      <p>${t('signin.code.body')}</p>
+      <p class="code" data-signin-code="${digits}" aria-label="${t('signin.code.label')}">${digits}</p>
+      <p>${t('signin.code.lifetime')}</p>
+      <p class="notice" role="note">${t('signin.code.warning')}</p>`;
+  return layout({ locale, nonce, titleKey: 'signin.title', headingKey: 'signin.code.heading', body });
 }
 
 /**

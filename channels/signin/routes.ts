@@ -7,21 +7,26 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
+import { findConversation } from '../../db/repositories/directline.js';
 import {
   claimSignInCallback,
   completeSignInRequest,
   findSignInRequest,
   findSignInRequestByState,
+  hashSignInCode,
   openSignInRequest,
+  type SignInRequest,
 } from '../../db/repositories/signIn.js';
 import type { Database } from '../../db/schema.js';
 import { resolveLocale, type Locale } from '../../locales/i18n.js';
+import type { BrowserBinding } from '../directline/browser.js';
+import { DIRECT_LINE_CHANNEL_ID } from '../directline/DirectLineAdapter.js';
 import type { Logger } from '../logger.js';
 import type { Request, Response, Server } from '../server.js';
 import { localeFromAcceptLanguage } from '../web/routes.js';
 import type { OidcClient } from './oidc.js';
-import { renderSignInResult, renderSignInStart, sendPage, type SignInOutcome } from './pages.js';
-import { hashLinkToken, LINK_TOKEN_PATTERN } from './SignInService.js';
+import { renderSignInCode, renderSignInResult, renderSignInStart, sendPage, type SignInOutcome } from './pages.js';
+import { hashLinkToken, LINK_TOKEN_PATTERN, newSignInCode } from './SignInService.js';
 
 export const SIGN_IN_CALLBACK_PATH = '/signin/callback';
 
@@ -39,7 +44,12 @@ export interface SignInRouteDeps {
   /** No trailing slash; the redirect URI registered with the provider is built from it. */
   readonly publicUrl: string;
   readonly oidc: OidcClient;
-  /** Tells the conversation; called after the page is sent, and its failure only gets logged. */
+  /** Tells the chat's own browser (its Direct Line cookie) from any other one. */
+  readonly browsers: BrowserBinding;
+  /**
+   * Tells the conversation of a sign-in finished in the chat's own browser; called after the page is
+   * sent, and its failure only gets logged. A sign-in finished anywhere else is never announced.
+   */
   readonly onCompleted: (completed: SignInCompleted) => Promise<void>;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -129,6 +139,16 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
         return refuse(res, locale, 'failed', 'signin_callback_rejected');
       }
 
+      // Anywhere but the chat's own browser (a forwarded link, the phone's browser after an SMS),
+      // the person who signed in must carry a code back to the chat: the link alone hands over nothing.
+      if (!(await isChatBrowser(request, req.header('cookie')))) {
+        const code = newSignInCode();
+        const completedElsewhere = await completeSignInRequest(db, request.id, identity, now(), hashSignInCode(request.id, code));
+        if (!completedElsewhere) return refuse(res, locale, 'used', 'signin_callback_replayed');
+        sendPage(res, 200, locale, (nonce) => renderSignInCode(locale, code, nonce));
+        logger.info({ code: 'signin_completed_needs_code', channel: request.channel }, 'sign-in completed in another browser');
+        return undefined;
+      }
       const completed = await completeSignInRequest(db, request.id, identity, now());
       if (!completed) return refuse(res, locale, 'used', 'signin_callback_replayed');
       sendPage(res, 200, locale, (nonce) => renderSignInResult(locale, 'done', nonce));
@@ -152,6 +172,17 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
   });
 
   const oidcOrigin = (): string => new URL(oidc.issuer).origin;
+
+  /**
+   * Whether the callback came from the browser that asked for the chat's Direct Line token. The
+   * callback is a top-level navigation from the provider, so the SameSite=Lax cookie comes along.
+   * SMS and Bot Framework channels have no such browser: their sign-ins always need the code.
+   */
+  async function isChatBrowser(request: SignInRequest, cookieHeader: string | undefined): Promise<boolean> {
+    if (request.channel !== DIRECT_LINE_CHANNEL_ID) return false;
+    const conversation = await findConversation(db, request.conversationId);
+    return deps.browsers.isSameBrowser(cookieHeader, conversation?.browserHash ?? null);
+  }
 
   /** The link's request if it may still be used; otherwise the refusal is already sent. */
   async function usableLink(

@@ -38,9 +38,17 @@ function withSignal(text: string): string {
   return text === '' ? 'GA' : `${text} GA`;
 }
 
-/** Any text, folded onto the Baudot alphabet, uppercase, links left out, ending in GA (or SK). */
-export function renderTty(text: string): string {
-  let out = text.replace(URL_PATTERN, translator('en')('tty.link_removed'));
+/**
+ * Any text, folded onto the Baudot alphabet, uppercase, ending in GA (or SK). Links are left out,
+ * unless `keepLinks`: then each stays exactly as written (a link's token is case-sensitive), for a
+ * screen that can open it although the parent types by TTY conventions (web chat).
+ */
+export function renderTty(text: string, options: { readonly keepLinks?: boolean } = {}): string {
+  const links: string[] = [];
+  let out =
+    options.keepLinks === true
+      ? text.replace(URL_PATTERN, (url) => `QQLINK${links.push(url) - 1}QQ`)
+      : text.replace(URL_PATTERN, translator('en')('tty.link_removed'));
   for (const [pattern, replacement] of REPLACEMENTS) out = out.replace(pattern, replacement);
   out = out
     .normalize('NFKD')
@@ -52,15 +60,19 @@ export function renderTty(text: string): string {
     .map((line) => line.trim())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
-    .trim();
+    .trim()
+    .replace(/QQLINK(\d+)QQ/g, (placeholder, index: string) => links[Number(index)] ?? placeholder);
   return withSignal(out);
 }
 
-/** One outgoing activity as a TTY shows it: a plain message, choices numbered, no cards. */
+/**
+ * One outgoing web chat activity in TTY mode: a plain message, choices numbered, no cards. Links stay
+ * (web chat verifies only by NY.gov, so its TTY users must get the sign-in link).
+ */
 export function ttyActivity(activity: Partial<Activity>): Partial<Activity> {
   if (activity.type !== undefined && activity.type !== 'message') return activity;
   const { text } = renderActivities([activity], 'en');
-  const rendered: Partial<Activity> = { ...activity, text: renderTty(text), textFormat: 'plain' };
+  const rendered: Partial<Activity> = { ...activity, text: renderTty(text, { keepLinks: true }), textFormat: 'plain' };
   // Cards, buttons and speech are folded into the text above; a TTY shows nothing else.
   delete rendered.attachments;
   delete rendered.suggestedActions;

@@ -2,7 +2,7 @@
  * The audit trail of security-relevant events (sign-in, verification, lockouts, documents issued).
  * Entries carry ids and outcomes only: callers must never put an SSN, PIN or message text in `detail`.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AuditLogTable, Database } from '../schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -78,8 +78,10 @@ export async function listAudit(db: Executor, filter: { personId?: string; actio
 }
 
 /**
- * Whether this conversation met a lock (a refused or locking attempt) since `since`: a parent who
- * keeps typing an SSN or PIN after the lock is told about the lock again, not just to stop typing.
+ * Whether this conversation met a lock it may be told about since `since`: one it reached itself
+ * (its lockout row), or a refusal by its own identity's or conversation's lock. A parent who keeps
+ * typing an SSN or PIN after the lock is told about it again. A refusal because some person was
+ * locked elsewhere (scope 'person') does not count: this conversation was shown a mismatch.
  */
 export async function conversationMetLock(db: Executor, conversationHash: string, since: Date): Promise<boolean> {
   const row = await db
@@ -87,7 +89,9 @@ export async function conversationMetLock(db: Executor, conversationHash: string
     .select('id')
     .where('conversationHash', '=', conversationHash)
     .where('at', '>', since)
-    .where((eb) => eb.or([eb('outcome', '=', 'locked'), eb('action', '=', 'lockout')]))
+    .where((eb) =>
+      eb.or([eb('action', '=', 'lockout'), eb.and([eb('outcome', '=', 'locked'), sql<boolean>`coalesce(detail->>'scope', '') <> 'person'`])]),
+    )
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;

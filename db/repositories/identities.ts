@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
-import { LOCK_MS, MAX_FAILED_ATTEMPTS, type FailureCount } from './lockout.js';
+import { LOCK_MS, MAX_FAILED_ATTEMPTS, notCounted, type FailureCount, type FailureRecord } from './lockout.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -30,8 +30,11 @@ export async function findIdentityLink(db: Executor, identity: IdentityKey): Pro
   return row ?? null;
 }
 
-/** Upsert and increment in one statement; the same rules as `recordPinFailure`. */
-export async function recordIdentityFailure(db: Executor, identity: IdentityKey, now: Date): Promise<FailureCount> {
+/**
+ * Upsert and increment in one statement, with the rules of `recordPinFailure`: the update only
+ * applies to a row with no lock in force, and the statement that locks is the only one told so.
+ */
+export async function recordIdentityFailure(db: Executor, identity: IdentityKey, now: Date): Promise<FailureRecord> {
   const lockUntil = new Date(now.getTime() + LOCK_MS);
   const expired = sql<boolean>`(identity_links.locked_until is not null and identity_links.locked_until <= ${now})`;
   const next = sql<number>`(case when ${expired} then 1 else identity_links.failed_attempts + 1 end)`;
@@ -46,14 +49,20 @@ export async function recordIdentityFailure(db: Executor, identity: IdentityKey,
       createdAt: now,
     })
     .onConflict((oc) =>
-      oc.columns(['issuer', 'subject']).doUpdateSet({
-        failedAttempts: next,
-        lockedUntil: sql<Date | null>`case when ${next} >= ${MAX_FAILED_ATTEMPTS} then ${lockUntil}::timestamptz when ${expired} then null else identity_links.locked_until end`,
-      }),
+      oc
+        .columns(['issuer', 'subject'])
+        .doUpdateSet({
+          failedAttempts: next,
+          lockedUntil: sql<Date | null>`case when ${next} >= ${MAX_FAILED_ATTEMPTS} then ${lockUntil}::timestamptz when ${expired} then null else identity_links.locked_until end`,
+        })
+        .where(sql<boolean>`(identity_links.locked_until is null or identity_links.locked_until <= ${now})`),
     )
-    .returning(['failedAttempts', 'lockedUntil'])
-    .executeTakeFirstOrThrow();
-  return row;
+    .returning(['failedAttempts', 'lockedUntil', sql<boolean>`(locked_until is not null and locked_until > ${now})`.as('lockedNow')])
+    .executeTakeFirst();
+  if (row !== undefined) return { failedAttempts: row.failedAttempts, lockedUntil: row.lockedUntil, counted: true, lockedNow: row.lockedNow };
+  // The conflict update was skipped: a lock is in force, so the row exists.
+  const current = await findIdentityLink(db, identity);
+  return notCounted(current ?? { failedAttempts: MAX_FAILED_ATTEMPTS, lockedUntil: lockUntil });
 }
 
 /**

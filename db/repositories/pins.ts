@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
-import { LOCK_MS, MAX_FAILED_ATTEMPTS, type FailureCount } from './lockout.js';
+import { LOCK_MS, MAX_FAILED_ATTEMPTS, notCounted, type FailureCount, type FailureRecord } from './lockout.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -24,10 +24,12 @@ export async function findPin(db: Executor, personId: string): Promise<PinRecord
 }
 
 /**
- * Adds one failure and locks at the fifth. A lock that has already run out starts a fresh count,
- * so a parent whose 24 hours are over gets five tries again rather than being re-locked at once.
+ * Adds one failure and locks at the fifth, in one statement that only touches a row with no lock in
+ * force: failures during a lock are not counted and do not push `locked_until` out, and of any
+ * number of parallel failures exactly one sees `lockedNow`. A lock that has already run out starts
+ * a fresh count, so a parent whose 24 hours are over gets five tries again. Null: no PIN on record.
  */
-export async function recordPinFailure(db: Executor, personId: string, now: Date): Promise<FailureCount | null> {
+export async function recordPinFailure(db: Executor, personId: string, now: Date): Promise<FailureRecord | null> {
   const lockUntil = new Date(now.getTime() + LOCK_MS);
   const expired = sql<boolean>`(locked_until is not null and locked_until <= ${now})`;
   const next = sql<number>`(case when ${expired} then 1 else failed_attempts + 1 end)`;
@@ -38,9 +40,13 @@ export async function recordPinFailure(db: Executor, personId: string, now: Date
       lockedUntil: sql<Date | null>`case when ${next} >= ${MAX_FAILED_ATTEMPTS} then ${lockUntil}::timestamptz when ${expired} then null else locked_until end`,
     })
     .where('personId', '=', personId)
-    .returning(['failedAttempts', 'lockedUntil'])
+    .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now)]))
+    // RETURNING sees the new row: it was unlocked before (WHERE), so locked now means this statement locked it.
+    .returning(['failedAttempts', 'lockedUntil', sql<boolean>`(locked_until is not null and locked_until > ${now})`.as('lockedNow')])
     .executeTakeFirst();
-  return row ?? null;
+  if (row !== undefined) return { failedAttempts: row.failedAttempts, lockedUntil: row.lockedUntil, counted: true, lockedNow: row.lockedNow };
+  const current = await findPin(db, personId);
+  return current === null ? null : notCounted(current);
 }
 
 /**

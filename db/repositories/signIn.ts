@@ -3,7 +3,8 @@
  * a callback and a completed identity each take effect once even with several server instances.
  * Times come from the caller's clock, not SQL now(), so expiry is testable and consistent.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -13,6 +14,17 @@ type Executor = Kysely<Database> | Transaction<Database>;
  * a second; the margin covers a slow channel without leaving identities lying around.
  */
 export const TAKE_WINDOW_MS = 5 * 60 * 1000;
+
+/** Wrong sign-in codes before the request is ended. */
+export const MAX_CODE_ATTEMPTS = 5;
+
+/**
+ * What the row keeps of a sign-in code: SHA-256 of the request id and the code. `checkSignInCode`
+ * computes the same in SQL, so the two must agree (a test holds them to it).
+ */
+export function hashSignInCode(requestId: string, code: string): string {
+  return createHash('sha256').update(`${requestId}:${code}`, 'utf8').digest('hex');
+}
 
 export interface SignInRequest {
   readonly id: string;
@@ -30,6 +42,8 @@ export interface SignInRequest {
   readonly issuer: string | null;
   readonly subject: string | null;
   readonly consumedAt: Date | null;
+  readonly codeHash: string | null;
+  readonly codeAttempts: number;
 }
 
 export async function insertSignInRequest(
@@ -108,16 +122,20 @@ export async function claimSignInCallback(
   });
 }
 
-/** Records who signed in. False if the request was already completed. */
+/**
+ * Records who signed in. False if the request was already completed. `codeHash`: the sign-in
+ * finished outside the chat's own browser, so the identity is only handed over for that code.
+ */
 export async function completeSignInRequest(
   db: Executor,
   id: string,
   identity: { issuer: string; subject: string },
   now: Date,
+  codeHash: string | null = null,
 ): Promise<boolean> {
   const row = await db
     .updateTable('signInRequests')
-    .set({ issuer: identity.issuer, subject: identity.subject, completedAt: now })
+    .set({ issuer: identity.issuer, subject: identity.subject, completedAt: now, codeHash })
     .where('id', '=', id)
     .where('completedAt', 'is', null)
     .returning('id')
@@ -127,7 +145,9 @@ export async function completeSignInRequest(
 
 /**
  * Hands the identity of a completed request to its own conversation, once. The conversation check
- * is in the same UPDATE, so a request id seen in one conversation is worthless in another.
+ * is in the same UPDATE, so a request id seen in one conversation is worthless in another. A request
+ * finished outside the chat's own browser is never handed over this way (the link's holder can
+ * compute its id and forge the event): only `checkSignInCode` takes it.
  */
 export async function takeCompletedSignIn(
   db: Executor,
@@ -145,10 +165,47 @@ export async function takeCompletedSignIn(
     .where('completedAt', '>', new Date(now.getTime() - TAKE_WINDOW_MS))
     .where('issuer', 'is not', null)
     .where('subject', 'is not', null)
+    .where('codeHash', 'is', null)
     .returning(['issuer', 'subject'])
     .executeTakeFirst();
   if (row === undefined || row.issuer === null || row.subject === null) return null;
   return { issuer: row.issuer, subject: row.subject };
+}
+
+export type SignInCodeCheck =
+  | { readonly outcome: 'verified'; readonly identity: { readonly issuer: string; readonly subject: string } }
+  /** Wrong; `ended`: that was the last try, the request is spent. */
+  | { readonly outcome: 'wrong'; readonly ended: boolean }
+  /** No sign-in of this conversation is waiting for a code (none, expired, spent or taken). */
+  | { readonly outcome: 'none' };
+
+/**
+ * Checks a code typed in a conversation against its sign-ins that wait for one, in one UPDATE: the
+ * right code takes the identity once (as `takeCompletedSignIn`), a wrong one counts against every
+ * waiting request, and a request with five wrong codes or completed more than five minutes ago is
+ * out of reach. Parallel guesses each count, decided row-locked by the database.
+ */
+export async function checkSignInCode(db: Executor, conversationId: string, code: string, now: Date): Promise<SignInCodeCheck> {
+  const hash = sql<string>`encode(sha256(convert_to(id || ':' || ${code}, 'UTF8')), 'hex')`;
+  const rows = await db
+    .updateTable('signInRequests')
+    .set({
+      codeAttempts: sql<number>`code_attempts + (case when code_hash = ${hash} then 0 else 1 end)`,
+      consumedAt: sql<Date | null>`case when code_hash = ${hash} then ${now}::timestamptz else consumed_at end`,
+    })
+    .where('conversationId', '=', conversationId)
+    .where('codeHash', 'is not', null)
+    .where('consumedAt', 'is', null)
+    .where('codeAttempts', '<', MAX_CODE_ATTEMPTS)
+    .where('completedAt', '>', new Date(now.getTime() - TAKE_WINDOW_MS))
+    .returning(['issuer', 'subject', 'codeAttempts', sql<boolean>`consumed_at is not null`.as('matched')])
+    .execute();
+  const taken = rows.find((row) => row.matched);
+  if (taken !== undefined && taken.issuer !== null && taken.subject !== null) {
+    return { outcome: 'verified', identity: { issuer: taken.issuer, subject: taken.subject } };
+  }
+  if (rows.length === 0) return { outcome: 'none' };
+  return { outcome: 'wrong', ended: rows.every((row) => row.codeAttempts >= MAX_CODE_ATTEMPTS) };
 }
 
 /** Housekeeping: requests whose link expired before `before` are of no further use. */

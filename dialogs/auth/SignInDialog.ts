@@ -11,7 +11,7 @@ import {
 import { textTurnOf } from '../text/mode.js';
 import type { AccountDeps } from '../deps.js';
 import { reply } from '../reply.js';
-import { VERIFY_DIALOG, VerifyDialog, verifiedPersonOf, type VerifyOptions } from './VerifyDialog.js';
+import { mayVerifyInChat, VERIFY_DIALOG, VerifyDialog, verifiedPersonOf, type VerifyOptions } from './VerifyDialog.js';
 
 export const SIGN_IN_DIALOG = 'SignInDialog';
 const SIGN_IN_WATERFALL = 'SignInDialog.waterfall';
@@ -33,8 +33,9 @@ export class SignInDialog extends ComponentDialog {
   private async verifyStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     // The main dialog starts this with the recognition as options; only a true `fromEvent` counts.
     if (isSignInOptions(step.options)) return step.beginDialog(VERIFY_DIALOG, { fromEvent: true } satisfies VerifyOptions);
-    // A TTY cannot open a link: the parent is told what works instead and verified by SSN and PIN.
-    if (textTurnOf(step.context).tty) {
+    // A TTY over SMS cannot open a link: the parent is told what works instead and verified by SSN
+    // and PIN. A TTY user in web chat gets the link like everyone there (web chat is NY.gov only).
+    if (textTurnOf(step.context).tty && mayVerifyInChat(step.context)) {
       await reply(step.context, 'auth.tty_sign_in');
       return step.beginDialog(VERIFY_DIALOG, {} satisfies VerifyOptions);
     }

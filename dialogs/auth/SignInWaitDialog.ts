@@ -3,13 +3,20 @@
  * parent types meanwhile (that is not help, cancel…, which the main dialog answers first) gets a
  * reminder with a fresh link: the link's token is never kept in bot state, and a fresh one also
  * outlives the ten minutes of the first.
+ *
+ * A sign-in finished outside the chat's own browser (a forwarded link, or any SMS conversation) is
+ * not announced: its page shows a 6-digit code, and it counts only when that code is typed here
+ * (the Bot Framework "magic code"). So a link forwarded to someone else opens nothing for the
+ * chat that sent it. The bot never sends the code, and does not say when such a sign-in happened
+ * (that would tell whoever holds the chat when to ask for it); the link message says beforehand
+ * that a code may come.
  */
 import { ActionTypes, ActivityTypes, CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { AccountDeps } from '../deps.js';
-import { localeOf, sayFor } from '../reply.js';
+import { localeOf, reply, sayFor } from '../reply.js';
 import { auditTurn } from './conversation.js';
-import { SIGN_IN_COMPLETED_EVENT, type SignInIdentity } from './ports.js';
+import { SIGN_IN_COMPLETED_EVENT, type SignInCodeResult, type SignInIdentity } from './ports.js';
 
 export const SIGN_IN_WAIT_DIALOG = 'SignInWaitDialog';
 
@@ -20,6 +27,13 @@ export interface SignInWaitOptions {
 
 export function isSignInCompleted(activity: Partial<Activity>): boolean {
   return activity.type === ActivityTypes.Event && activity.name === SIGN_IN_COMPLETED_EVENT;
+}
+
+/** Six digits, spaces (or dashes) between them allowed: the code as a person may type it. */
+export function signInCodeOf(text: string | undefined): string | null {
+  if (text === undefined || !/^[\d\s-]+$/.test(text)) return null;
+  const digits = text.replace(/[\s-]/g, '');
+  return /^\d{6}$/.test(digits) ? digits : null;
 }
 
 /** The event's value comes from outside: only a plain `{ requestId: string }` is looked at. */
@@ -43,7 +57,10 @@ export class SignInWaitDialog extends Dialog<SignInWaitOptions> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = dc.context;
     if (isSignInCompleted(activity)) return this.takeCompleted(dc, false);
-    if (activity.type === ActivityTypes.Message) await this.sendLink(dc.context, 'auth.sign_in_reminder');
+    if (activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const code = signInCodeOf(activity.text);
+    if (code !== null) return this.takeByCode(dc, code);
+    await this.sendLink(dc.context, 'auth.sign_in_reminder');
     return Dialog.EndOfTurn;
   }
 
@@ -64,6 +81,35 @@ export class SignInWaitDialog extends Dialog<SignInWaitOptions> {
     const text = say(key, { url, count: minutes });
     const card = CardFactory.heroCard('', undefined, [{ type: ActionTypes.OpenUrl, title: say('auth.sign_in_button'), value: url }]);
     await context.sendActivity(MessageFactory.attachment(card, text));
+  }
+
+  /** The code from the page of a sign-in finished in another browser; it never leaves this turn. */
+  private async takeByCode(dc: DialogContext, code: string): Promise<DialogTurnResult> {
+    const { context } = dc;
+    const result: SignInCodeResult = await this.deps.signIn.checkCode(context.activity.conversation.id, code);
+    if (result.outcome === 'verified') {
+      const { identity } = result;
+      await auditTurn(this.deps.db, context, {
+        action: 'sign_in',
+        outcome: 'success',
+        identityIssuer: identity.issuer,
+        identitySubject: identity.subject,
+        detail: { by: 'code' },
+      });
+      return dc.endDialog({ issuer: identity.issuer, subject: identity.subject });
+    }
+    if (result.outcome === 'wrong') {
+      await auditTurn(this.deps.db, context, { action: 'sign_in', outcome: result.ended ? 'code_ended' : 'code_wrong' });
+      this.deps.logger?.warn({ code: result.ended ? 'signin_code_ended' : 'signin_code_wrong' }, 'wrong sign-in code');
+      if (result.ended) {
+        await this.sendLink(context, 'auth.code_ended');
+        return Dialog.EndOfTurn;
+      }
+      await reply(context, 'auth.code_wrong');
+      return Dialog.EndOfTurn;
+    }
+    await this.sendLink(context, 'auth.code_none');
+    return Dialog.EndOfTurn;
   }
 
   private async takeCompleted(dc: DialogContext, stray: boolean): Promise<DialogTurnResult> {

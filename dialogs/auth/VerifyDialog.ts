@@ -3,6 +3,7 @@
  * the question through at once; otherwise the parent signs in with NY.gov and, the first time, links
  * that sign-in to their child support account. The result says which person the question is for.
  */
+import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   WaterfallDialog,
@@ -12,7 +13,7 @@ import {
 import { findIdentityLink } from '../../db/repositories/identities.js';
 import { createSession, useSession } from '../../db/repositories/sessions.js';
 import type { AccountDeps } from '../deps.js';
-import { isTextOnly } from '../text/mode.js';
+import { SMS_CHANNEL_ID } from '../text/mode.js';
 import { LINK_ACCOUNT_DIALOG, LinkAccountDialog, type LinkAccountOptions, type LinkedPerson } from '../linking/LinkAccountDialog.js';
 import { TEXT_VERIFY_DIALOG, TextVerifyDialog } from '../linking/TextVerifyDialog.js';
 import { reply } from '../reply.js';
@@ -56,6 +57,11 @@ function isLinkedPerson(value: unknown): value is LinkedPerson {
   return typeof value === 'object' && value !== null && typeof (value as Partial<LinkedPerson>).personId === 'string';
 }
 
+/** Only the SMS channel may verify by SSN and PIN typed in the chat. */
+export function mayVerifyInChat(context: TurnContext): boolean {
+  return context.activity.channelId === SMS_CHANNEL_ID;
+}
+
 export class VerifyDialog extends ComponentDialog {
   constructor(private readonly deps: AccountDeps) {
     super(VERIFY_DIALOG);
@@ -79,8 +85,10 @@ export class VerifyDialog extends ComponentDialog {
       if (session !== null && (step.options.requireNyGov !== true || session.method === 'nygov')) {
         return step.endDialog({ personId: session.personId, fresh: false } satisfies VerifiedPerson);
       }
-      // SMS and TTY verify in the chat, as the phone line does: a link may be impossible to open there.
-      if (step.options.requireNyGov !== true && isTextOnly(step.context)) return step.beginDialog(TEXT_VERIFY_DIALOG);
+      // SMS (TTY numbers too) verifies in the chat, as the phone line does: a link may be impossible
+      // to open there. Web chat never does, TTY mode or not: TTY conventions change how replies look,
+      // never the way in, or anyone could probe SSNs there one fresh conversation after another.
+      if (step.options.requireNyGov !== true && mayVerifyInChat(step.context)) return step.beginDialog(TEXT_VERIFY_DIALOG);
     }
     return step.beginDialog(SIGN_IN_WAIT_DIALOG, { fromEvent } satisfies SignInWaitOptions);
   }

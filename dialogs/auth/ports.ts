@@ -13,6 +13,14 @@ export interface SignInIdentity {
   readonly subject: string;
 }
 
+/** A sign-in code typed in the chat, checked against this conversation's sign-ins that wait for one. */
+export type SignInCodeResult =
+  | { readonly outcome: 'verified'; readonly identity: SignInIdentity }
+  /** `ended`: that was the fifth wrong code, the sign-in is spent. */
+  | { readonly outcome: 'wrong'; readonly ended: boolean }
+  /** Nothing waits for a code here (none, more than 5 minutes old, spent, or taken). */
+  | { readonly outcome: 'none' };
+
 export interface SignInPort {
   /**
    * A one-time absolute link under PUBLIC_URL, valid 10 minutes, bound to this conversation. After
@@ -30,4 +38,12 @@ export interface SignInPort {
    * event proves nothing.
    */
   takeCompleted(requestId: string, conversationId: string): Promise<SignInIdentity | null>;
+
+  /**
+   * A sign-in finished outside the chat's own browser (a forwarded link, a phone's browser after an
+   * SMS) is not announced to the conversation: its page shows a 6-digit code instead, which must be
+   * typed in this conversation within 5 minutes of the sign-in. The right code hands the identity
+   * over once; the fifth wrong one ends that sign-in.
+   */
+  checkCode(conversationId: string, code: string): Promise<SignInCodeResult>;
 }

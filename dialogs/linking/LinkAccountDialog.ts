@@ -13,8 +13,8 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { findIdentityLink, linkIdentity } from '../../db/repositories/identities.js';
-import { isLocked } from '../../db/repositories/lockout.js';
-import { auditTurn } from '../auth/conversation.js';
+import { isLocked, LOCK_MS, lockReachedInConversation } from '../../db/repositories/lockout.js';
+import { auditTurn, conversationKeyOf } from '../auth/conversation.js';
 import type { SignInIdentity } from '../auth/ports.js';
 import type { AccountDeps } from '../deps.js';
 import { reply } from '../reply.js';
@@ -61,7 +61,7 @@ export class LinkAccountDialog extends ComponentDialog {
     if (misses === 0) {
       const link = await findIdentityLink(this.deps.db, identity);
       if (link !== null && isLocked(link.lockedUntil, this.deps.now())) {
-        await this.audit(step, 'locked', null);
+        await this.audit(step, 'locked', null, { scope: 'identity' });
         await reply(step.context, 'linking.locked');
         return step.endDialog(undefined);
       }
@@ -93,11 +93,22 @@ export class LinkAccountDialog extends ComponentDialog {
       await reply(step.context, 'linking.not_found');
       return step.endDialog(undefined);
     }
-    await this.audit(step, result.outcome === 'locked' ? 'locked' : 'failure', result.personId);
     if (result.outcome === 'locked') {
-      if (result.lockedNow) await this.auditLockout(step, result);
-      await reply(step.context, 'linking.locked');
-      return step.endDialog(undefined);
+      // One audit row per lock: the attempt that reached it writes the lockout row and nothing else.
+      if (result.lockedNow) {
+        await this.auditLockout(step, result);
+        await reply(step.context, 'linking.locked');
+        return step.endDialog(undefined);
+      }
+      await this.audit(step, 'locked', result.personId, { scope: result.scope });
+      // Only the conversation that reached a person's lock is told; anywhere else it gets the words
+      // of a mismatch, so "locked" never confirms whose SSN it is. The identity is the parent's own.
+      if (result.scope === 'identity' || (await this.lockReachedHere(step, result.personId))) {
+        await reply(step.context, 'linking.locked');
+        return step.endDialog(undefined);
+      }
+    } else {
+      await this.audit(step, 'failure', result.personId);
     }
     // The parent may keep trying until the lock: from the third miss on, the answer also explains
     // that no account may match this sign-in, with the helpline. Nothing says which part was wrong.
@@ -106,7 +117,18 @@ export class LinkAccountDialog extends ComponentDialog {
     return step.replaceDialog(LINK_WATERFALL, { identity, misses } satisfies LinkAccountOptions);
   }
 
-  private async audit(step: WaterfallStepContext<LinkAccountOptions>, outcome: string, personId: string | null): Promise<void> {
+  private async lockReachedHere(step: WaterfallStepContext<LinkAccountOptions>, personId: string | null): Promise<boolean> {
+    if (personId === null) return false;
+    const since = new Date(this.deps.now().getTime() - LOCK_MS);
+    return lockReachedInConversation(this.deps.db, conversationKeyOf(step.context), personId, since);
+  }
+
+  private async audit(
+    step: WaterfallStepContext<LinkAccountOptions>,
+    outcome: string,
+    personId: string | null,
+    detail?: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
     const { identity } = step.options;
     await auditTurn(this.deps.db, step.context, {
       action: 'link_attempt',
@@ -114,6 +136,7 @@ export class LinkAccountDialog extends ComponentDialog {
       personId,
       identityIssuer: identity.issuer,
       identitySubject: identity.subject,
+      ...(detail === undefined ? {} : { detail }),
     });
   }
 
@@ -125,7 +148,7 @@ export class LinkAccountDialog extends ComponentDialog {
       personId: result.personId,
       identityIssuer: identity.issuer,
       identitySubject: identity.subject,
-      detail: { scope: result.scope },
+      detail: { scope: result.scope, locks: result.locks },
     });
   }
 }

@@ -12,7 +12,7 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { isLocked } from '../../db/repositories/lockout.js';
+import { isLocked, LOCK_MS, lockReachedInConversation } from '../../db/repositories/lockout.js';
 import { createSession } from '../../db/repositories/sessions.js';
 import {
   findTextVerifyFailures,
@@ -97,17 +97,30 @@ export class TextVerifyDialog extends ComponentDialog {
       return step.endDialog({ personId: result.personId, fresh: true } satisfies TextVerified);
     }
     if (result.outcome === 'locked') {
-      await auditTurn(db, step.context, { action: 'text_verify', outcome: 'locked', personId: result.personId, detail: { scope: result.scope } });
+      // One audit row per lock: the attempt that reached it writes the lockout row and nothing else.
       if (result.lockedNow) {
-        await auditTurn(db, step.context, { action: 'lockout', outcome: result.scope, personId: result.personId, detail: { scope: result.scope } });
+        await auditTurn(db, step.context, { action: 'lockout', outcome: result.scope, personId: result.personId, detail: { scope: result.scope, locks: result.locks } });
+        await reply(step.context, 'linking.locked');
+        return step.endDialog(undefined);
       }
-      await reply(step.context, 'linking.locked');
-      return step.endDialog(undefined);
+      await auditTurn(db, step.context, { action: 'text_verify', outcome: 'locked', personId: result.personId, detail: { scope: result.scope } });
+      // Only the conversation that reached a person's lock is told. Anywhere else the attempt is a
+      // miss like any other, counted against this conversation, in the same words: "locked" would
+      // confirm that the SSN is someone's.
+      const reachedHere =
+        result.personId !== null && (await lockReachedInConversation(db, key, result.personId, new Date(now.getTime() - LOCK_MS)));
+      if (reachedHere) {
+        await reply(step.context, 'linking.locked');
+        return step.endDialog(undefined);
+      }
     }
     const count = await recordTextVerifyFailure(db, key, now);
-    await auditTurn(db, step.context, { action: 'text_verify', outcome: 'failure', personId: result.personId });
-    if (isLocked(count.lockedUntil, now)) {
+    if (count.lockedNow) {
       await auditTurn(db, step.context, { action: 'lockout', outcome: 'conversation', personId: result.personId, detail: { scope: 'conversation' } });
+    } else if (result.outcome !== 'locked') {
+      await auditTurn(db, step.context, { action: 'text_verify', outcome: 'failure', personId: result.personId });
+    }
+    if (isLocked(count.lockedUntil, now)) {
       await reply(step.context, 'linking.locked');
       return step.endDialog(undefined);
     }

@@ -20,7 +20,17 @@ import { OidcClient } from '../../channels/signin/oidc.js';
 import { registerSignInRoutes, type SignInCompleted } from '../../channels/signin/routes.js';
 import { SignInService, SIGN_IN_LINK_TTL_MS } from '../../channels/signin/SignInService.js';
 import { escapeHtml, pageText, type PageTexts } from '../../channels/web/page.js';
-import { completeSignInRequest, deleteExpiredSignInRequests, findSignInRequest, TAKE_WINDOW_MS } from '../../db/repositories/signIn.js';
+import { BrowserBinding } from '../../channels/directline/browser.js';
+import { createConversation } from '../../db/repositories/directline.js';
+import {
+  checkSignInCode,
+  completeSignInRequest,
+  deleteExpiredSignInRequests,
+  findSignInRequest,
+  hashSignInCode,
+  MAX_CODE_ATTEMPTS,
+  TAKE_WINDOW_MS,
+} from '../../db/repositories/signIn.js';
 import type { Locale } from '../../locales/i18n.js';
 import { freePort } from '../helpers/app.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/database.js';
@@ -66,6 +76,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
   let publicUrl: string;
   let idp: DevIdentityProvider;
   let service: SignInService;
+  let browsers: BrowserBinding;
   let clock: Date | null = null;
   const now = (): Date => clock ?? new Date();
   const completed: SignInCompleted[] = [];
@@ -84,10 +95,12 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
     server = createHttpServer({ logger });
     idp = await createDevIdentityProvider({ publicUrl, sessionSecret: DEV_SESSION_SECRET, production: false, logger });
     idp.mount(server);
+    browsers = new BrowserBinding(DEV_SESSION_SECRET, publicUrl);
     registerSignInRoutes(server, {
       db: database.db,
       publicUrl,
       oidc: new OidcClient({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }),
+      browsers,
       onCompleted: async (event) => {
         completed.push(event);
         if (failNotify) throw new Error('adapter down');
@@ -108,6 +121,23 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
   async function linkFor(conversationId: string, locale: Locale = 'en', channel = 'directline'): Promise<string> {
     const { url } = await service.createLink({ conversation: reference(conversationId), channel, locale });
     return url;
+  }
+
+  /**
+   * The chat's own browser: a Direct Line conversation that remembers this browser's cookie, as the
+   * token route makes it, and a browser that carries that cookie.
+   */
+  async function chatBrowser(conversationId: string): Promise<Browser> {
+    const identified = browsers.identify(undefined);
+    await createConversation(database.db, { id: conversationId, userId: 'dl_user', locale: 'en', browserHash: identified.hash });
+    const browser = new Browser();
+    if (identified.setCookie !== null) browser.acceptCookie(identified.setCookie);
+    return browser;
+  }
+
+  /** The code a page shows for a sign-in finished outside the chat's browser, or null. */
+  function codeOn(html: string): string | null {
+    return /<p class="code" data-signin-code="(\d{6})"[^>]*>(\d{6})<\/p>/.exec(html)?.[2] ?? null;
   }
 
   /** From the link to the provider's login form. */
@@ -151,7 +181,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
   it('signs Maria in and hands her identity to her conversation once', async () => {
     const link = await linkFor('conv-maria');
     const requestId = requestIdOf(link);
-    const browser = new Browser();
+    const browser = await chatBrowser('conv-maria');
 
     const first = await browser.request(link, { method: 'POST' });
     expect(first.status).toBe(302);
@@ -201,7 +231,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
 
   it('speaks the conversation language on the provider and on the result page', async () => {
     const link = await linkFor('conv-new-user', 'zh-Hans');
-    const browser = new Browser();
+    const browser = await chatBrowser('conv-new-user');
     const loginPage = await toLoginForm(browser, link);
     expect(loginPage.html).toContain('<html lang="zh-Hans">');
     expect(loginPage.html).toContain(shown('zh-Hans', 'devIdp.password'));
@@ -218,7 +248,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
 
   it('shows the login form again, with an error, after a wrong password', async () => {
     const link = await linkFor('conv-wrong-password');
-    const browser = new Browser();
+    const browser = await chatBrowser('conv-wrong-password');
     const loginPage = await toLoginForm(browser, link);
     const form = parseForm(loginPage.html, loginPage.url);
 
@@ -301,7 +331,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
 
   it('refuses a callback with a state it never issued, and the real one still works', async () => {
     const link = await linkFor('conv-wrong-state');
-    const browser = new Browser();
+    const browser = await chatBrowser('conv-wrong-state');
     const callback = await toCallback(browser, await toLoginForm(browser, link), 'maria.lopez@example.com', 'demo-maria-1');
     const forged = new URL(callback);
     forged.searchParams.set('state', randomBytes(32).toString('base64url'));
@@ -340,7 +370,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
   it('refuses a replayed callback', async () => {
     const link = await linkFor('conv-replay');
     const requestId = requestIdOf(link);
-    const browser = new Browser();
+    const browser = await chatBrowser('conv-replay');
     const callback = await toCallback(browser, await toLoginForm(browser, link), 'maria.lopez@example.com', 'demo-maria-1');
     expect((await browser.navigate(callback)).status).toBe(200);
     const again = await new Browser().navigate(callback);
@@ -351,7 +381,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
 
   it('still shows the signed-in page when telling the conversation fails', async () => {
     const link = await linkFor('conv-notify-fails');
-    const browser = new Browser();
+    const browser = await chatBrowser('conv-notify-fails');
     const callback = await toCallback(browser, await toLoginForm(browser, link), 'maria.lopez@example.com', 'demo-maria-1');
     failNotify = true;
     try {
@@ -373,6 +403,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
       db: database.db,
       publicUrl: base,
       oidc: new OidcClient({ issuer: `http://127.0.0.1:${deadPort}/dev-idp`, clientId: DEV_CLIENT_ID, clientSecret: 'x' }),
+      browsers: new BrowserBinding(DEV_SESSION_SECRET, base),
       onCompleted: async () => undefined,
       logger,
     });
@@ -405,6 +436,103 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
       await expect(service.takeCompleted(requestId, 'conv-late')).resolves.toBeNull();
       clock = new Date(at.getTime() + TAKE_WINDOW_MS - 1);
       await expect(service.takeCompleted(requestId, 'conv-late')).resolves.toEqual({ issuer: idp.issuer, subject: 'nygov-0001' });
+    } finally {
+      clock = null;
+    }
+  });
+
+  it('a forwarded link: signed in in another browser, the page shows a code and the conversation is told nothing', async () => {
+    const link = await linkFor('conv-forwarded', 'es');
+    const requestId = requestIdOf(link);
+    // The chat's own browser exists, but the link was opened in another one (no cookie at all).
+    await chatBrowser('conv-forwarded');
+    const elsewhere = new Browser();
+    const page = await elsewhere.navigate(await toCallback(elsewhere, await toLoginForm(elsewhere, link), 'maria.lopez@example.com', 'demo-maria-1'));
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<html lang="es">');
+    const code = codeOn(page.html);
+    expect(code).toMatch(/^\d{6}$/);
+    for (const key of ['signin.code.heading', 'signin.code.body', 'signin.code.lifetime', 'signin.code.warning']) expect(page.html).toContain(shown('es', key));
+    expect(page.html).not.toContain(shown('es', 'signin.done.body'));
+    expect(page.headers.get('cache-control')).toBe('no-store');
+
+    expect(completed.some((c) => c.requestId === requestId)).toBe(false);
+    const row = await findSignInRequest(database.db, requestId);
+    expect(row?.codeHash).toBe(hashSignInCode(requestId, code as string));
+    expect(JSON.stringify(row)).not.toContain(`"${code}"`);
+    // A forged completion event with the request id (computable from the link) takes nothing.
+    await expect(service.takeCompleted(requestId, 'conv-forwarded')).resolves.toBeNull();
+    // The code is worth nothing in another conversation.
+    await expect(service.checkCode('conv-someone-else', code as string)).resolves.toEqual({ outcome: 'none' });
+    await expect(service.checkCode('conv-forwarded', code as string)).resolves.toEqual({
+      outcome: 'verified',
+      identity: { issuer: `${publicUrl}/dev-idp`, subject: 'nygov-0001' },
+    });
+    await expect(service.checkCode('conv-forwarded', code as string)).resolves.toEqual({ outcome: 'none' });
+  });
+
+  it('an SMS sign-in always ends on the code page, and a cookie of another chat does not count', async () => {
+    const smsLink = await linkFor('conv-sms-code', 'en', 'sms');
+    const phone = await chatBrowser('conv-sms-code-web');
+    const html = (await signInWith(phone, smsLink)).html;
+    expect(codeOn(html)).toMatch(/^\d{6}$/);
+    expect(completed.some((c) => c.requestId === requestIdOf(smsLink))).toBe(false);
+
+    const webLink = await linkFor('conv-web-code');
+    await chatBrowser('conv-web-code');
+    const otherChat = await chatBrowser('conv-web-other');
+    expect(codeOn((await signInWith(otherChat, webLink)).html)).toMatch(/^\d{6}$/);
+    expect(completed.some((c) => c.requestId === requestIdOf(webLink))).toBe(false);
+  });
+
+  /** The whole walk in one browser: the SMS start page's button if any, login, consent, callback. */
+  async function signInWith(browser: Browser, link: string): Promise<Page> {
+    let page = await browser.navigate(link);
+    if (!page.url.includes('/dev-idp/')) {
+      const button = parseForm(page.html, page.url);
+      page = await browser.navigate(button.action, { form: button.fields });
+    }
+    return browser.navigate(await toCallback(browser, page, 'maria.lopez@example.com', 'demo-maria-1'));
+  }
+
+  it('five wrong codes end the sign-in, even typed in parallel; the right one is refused after', async () => {
+    const at = new Date('2026-11-26T15:00:00Z');
+    clock = at;
+    try {
+      const link = await linkFor('conv-guess');
+      const requestId = requestIdOf(link);
+      const code = '314159';
+      expect(await completeSignInRequest(database.db, requestId, { issuer: idp.issuer, subject: 'nygov-0001' }, at, hashSignInCode(requestId, code))).toBe(true);
+      const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => checkSignInCode(database.db, 'conv-guess', String(100000 + i), at)));
+      expect(guesses.filter((g) => g.outcome === 'wrong')).toHaveLength(MAX_CODE_ATTEMPTS);
+      expect(guesses.filter((g) => g.outcome === 'wrong' && g.ended)).toHaveLength(1);
+      expect(guesses.filter((g) => g.outcome === 'none')).toHaveLength(12 - MAX_CODE_ATTEMPTS);
+      expect((await findSignInRequest(database.db, requestId))?.codeAttempts).toBe(MAX_CODE_ATTEMPTS);
+      await expect(checkSignInCode(database.db, 'conv-guess', code, at)).resolves.toEqual({ outcome: 'none' });
+      expect((await findSignInRequest(database.db, requestId))?.consumedAt).toBeNull();
+    } finally {
+      clock = null;
+    }
+  });
+
+  it('a code works for 5 minutes from the sign-in, after four wrong ones too', async () => {
+    const at = new Date('2026-11-26T16:00:00Z');
+    clock = at;
+    try {
+      const link = await linkFor('conv-code-window');
+      const requestId = requestIdOf(link);
+      const code = '000042';
+      await completeSignInRequest(database.db, requestId, { issuer: idp.issuer, subject: 'nygov-0005' }, at, hashSignInCode(requestId, code));
+      for (let i = 1; i < MAX_CODE_ATTEMPTS; i += 1) {
+        await expect(checkSignInCode(database.db, 'conv-code-window', '999999', at)).resolves.toEqual({ outcome: 'wrong', ended: false });
+      }
+      const late = new Date(at.getTime() + TAKE_WINDOW_MS + 1);
+      await expect(checkSignInCode(database.db, 'conv-code-window', code, late)).resolves.toEqual({ outcome: 'none' });
+      const inTime = new Date(at.getTime() + TAKE_WINDOW_MS - 1);
+      await expect(checkSignInCode(database.db, 'conv-code-window', code, inTime)).resolves.toEqual({
+        outcome: 'verified',
+        identity: { issuer: idp.issuer, subject: 'nygov-0005' },
+      });
     } finally {
       clock = null;
     }

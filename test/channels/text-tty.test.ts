@@ -25,6 +25,20 @@ describe('TTY rendering', () => {
     expect(renderTty('Señora Rodríguez')).toBe('SENORA RODRIGUEZ GA');
   });
 
+  it('web chat in TTY mode keeps a sign-in link exactly as issued (its token is case-sensitive), in the text and from a card', () => {
+    const url = 'http://127.0.0.1:3978/signin/aB3_x-Yz9QqLink0QQ_mixedCASE1234567890abcde';
+    const out = ttyActivity({
+      type: 'message',
+      text: `Open this link: ${url}\nIt works for 10 minutes.`,
+      attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: { buttons: [{ type: 'openUrl', title: 'Sign in with NY.gov', value: url }] } }],
+    });
+    expect(out.text).toContain(`OPEN THIS LINK: ${url}\nIT WORKS FOR 10 MINUTES.`);
+    expect(out.text?.endsWith(' GA')).toBe(true);
+    expect(out.text?.replace(url, '')).toMatch(BAUDOT_SAFE);
+    // By SMS to a TTY number links are still left out.
+    expect(renderTty(`Open this link: ${url}`)).not.toContain('HTTP');
+  });
+
   it('renders cards and suggested actions as plain numbered text', () => {
     const out = ttyActivity({ type: 'message', text: 'Mail a new PIN?', suggestedActions: { to: [], actions: [{ type: 'imBack', title: 'Yes', value: 'yes' }] } });
     expect(out.suggestedActions).toBeUndefined();

@@ -38,8 +38,17 @@ export class Browser {
       .join('; ');
   }
 
+  /** Takes a `Set-Cookie` line as if a response had carried it (a cookie set by another route). */
+  acceptCookie(line: string): void {
+    this.rememberLines([line]);
+  }
+
   private remember(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
+    this.rememberLines(res.headers.getSetCookie());
+  }
+
+  private rememberLines(lines: readonly string[]): void {
+    for (const line of lines) {
       const [pair = '', ...attrs] = line.split(';').map((s) => s.trim());
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq);
@@ -88,10 +97,10 @@ export class Browser {
 
 /**
  * Walks a sign-in link through the development NY.gov as a parent's browser would: the start page's
- * button, the login form, the consent form; returns the callback page's HTML.
+ * button, the login form, the consent form; returns the callback page's HTML. A fresh browser by
+ * default, which is never the chat's own: pass one carrying the chat's cookie to be that browser.
  */
-export async function signInAtDevProvider(link: string, login: string, password: string): Promise<string> {
-  const browser = new Browser();
+export async function signInAtDevProvider(link: string, login: string, password: string, browser: Browser = new Browser()): Promise<string> {
   let page = await browser.navigate(link);
   if (!/name="login"/.test(page.html)) {
     // A link sent by text opens a page with one button (so link previews do not use it up).

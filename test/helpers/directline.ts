@@ -1,4 +1,6 @@
 /** A small Direct Line 3.0 client, as an outside peer would use our endpoint. */
+import { Browser } from './browser.js';
+
 export interface BotActivity {
   type: string;
   id?: string;
@@ -19,6 +21,8 @@ export class DirectLineClient {
     readonly base: string,
     public token: string,
     readonly conversationId: string,
+    /** The `Set-Cookie` line the token route gave this browser (the chat's own browser), if any. */
+    readonly browserCookie: string | null = null,
   ) {}
 
   static async start(base: string, locale?: string): Promise<DirectLineClient> {
@@ -27,6 +31,7 @@ export class DirectLineClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(locale === undefined ? {} : { locale }),
     });
+    const browserCookie = res.headers.getSetCookie().find((line) => line.startsWith('csa_browser=')) ?? null;
     if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}`);
     const { token, conversationId } = (await res.json()) as { token: string; conversationId: string };
     const started = await fetch(`${base}/v3/directline/conversations`, {
@@ -35,7 +40,15 @@ export class DirectLineClient {
     });
     if (started.status >= 300) throw new Error(`start answered ${started.status}`);
     const body = (await started.json()) as { token: string; conversationId: string };
-    return new DirectLineClient(base, body.token, body.conversationId ?? conversationId);
+    return new DirectLineClient(base, body.token, body.conversationId ?? conversationId, browserCookie);
+  }
+
+  /** A browser carrying this chat's cookie: the chat's own browser, where a sign-in completes at once. */
+  ownBrowser(): Browser {
+    if (this.browserCookie === null) throw new Error('the token route set no browser cookie');
+    const browser = new Browser();
+    browser.acceptCookie(this.browserCookie);
+    return browser;
   }
 
   async send(text: string, extra: Record<string, unknown> = {}): Promise<string> {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { hmacSsn } from '../../../db/crypto.js';
 import { findIdentityLink, linkIdentity, recordIdentityFailure } from '../../../db/repositories/identities.js';
 import { findPin, recordPinFailure, resetPinFailures } from '../../../db/repositories/pins.js';
+import { findTextVerifyFailures, recordTextVerifyFailure } from '../../../db/repositories/textVerify.js';
 import { seedDemoIfEmpty } from '../../../db/seed.js';
 import { verifyByPin } from '../../../dialogs/linking/verifyByPin.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../helpers/database.js';
@@ -27,18 +28,23 @@ describe.each(databaseKinds())('lockout counters on %s', (kind) => {
     await database.close();
   });
 
-  it('10 parallel wrong PINs add exactly 10, and the fifth locks for 24 hours', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => recordPinFailure(database.db, 'P-1004', NOW)));
-    expect(results.map((r) => r?.failedAttempts).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  it('20 parallel wrong PINs: the count stops at 5, exactly one reaches the lock, later failures move nothing', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => recordPinFailure(database.db, 'P-1004', NOW)));
+    expect(results.filter((r) => r?.counted)).toHaveLength(5);
+    expect(results.filter((r) => r?.lockedNow)).toHaveLength(1);
+    expect(results.filter((r) => r?.counted).map((r) => r?.failedAttempts).sort()).toEqual([1, 2, 3, 4, 5]);
     const pin = await findPin(database.db, 'P-1004');
-    expect(pin?.failedAttempts).toBe(10);
+    expect(pin?.failedAttempts).toBe(5);
     expect(pin?.lockedUntil?.getTime()).toBe(NOW.getTime() + DAY);
-    expect(results.filter((r) => r?.lockedUntil === null)).toHaveLength(4);
+    // An hour later, still locked: not counted, and the lock is not pushed out.
+    const later = new Date(NOW.getTime() + 60 * 60 * 1000);
+    expect(await recordPinFailure(database.db, 'P-1004', later)).toEqual({ failedAttempts: 5, lockedUntil: new Date(NOW.getTime() + DAY), counted: false, lockedNow: false });
+    expect((await findPin(database.db, 'P-1004'))?.lockedUntil?.getTime()).toBe(NOW.getTime() + DAY);
   });
 
   it('a reset does not lift a lock in force, but does once it has run out', async () => {
     expect(await resetPinFailures(database.db, 'P-1004', NOW)).toBe(false);
-    expect((await findPin(database.db, 'P-1004'))?.failedAttempts).toBe(10);
+    expect((await findPin(database.db, 'P-1004'))?.failedAttempts).toBe(5);
     expect(await resetPinFailures(database.db, 'P-1004', new Date(NOW.getTime() + DAY))).toBe(true);
     expect(await findPin(database.db, 'P-1004')).toMatchObject({ failedAttempts: 0, lockedUntil: null });
   });
@@ -46,15 +52,30 @@ describe.each(databaseKinds())('lockout counters on %s', (kind) => {
   it('after a lock has run out, counting starts again from one', async () => {
     for (let i = 0; i < 5; i += 1) await recordPinFailure(database.db, 'P-1009', NOW);
     const later = new Date(NOW.getTime() + DAY + 1);
-    expect(await recordPinFailure(database.db, 'P-1009', later)).toEqual({ failedAttempts: 1, lockedUntil: null });
+    expect(await recordPinFailure(database.db, 'P-1009', later)).toEqual({ failedAttempts: 1, lockedUntil: null, counted: true, lockedNow: false });
   });
 
-  it('10 parallel identity failures, first ones racing to create the row, add exactly 10', async () => {
+  it('20 parallel identity failures, the first ones racing to create the row: stops at 5, one lock', async () => {
     const identity = { issuer: 'https://idp.test', subject: `race-${kind}` };
-    await Promise.all(Array.from({ length: 10 }, () => recordIdentityFailure(database.db, identity, NOW)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => recordIdentityFailure(database.db, identity, NOW)));
+    expect(results.filter((r) => r.lockedNow)).toHaveLength(1);
+    expect(results.filter((r) => r.counted)).toHaveLength(5);
     const link = await findIdentityLink(database.db, identity);
-    expect(link).toMatchObject({ personId: null, failedAttempts: 10 });
+    expect(link).toMatchObject({ personId: null, failedAttempts: 5 });
     expect(link?.lockedUntil?.getTime()).toBe(NOW.getTime() + DAY);
+    const later = new Date(NOW.getTime() + 60 * 60 * 1000);
+    expect(await recordIdentityFailure(database.db, identity, later)).toMatchObject({ failedAttempts: 5, counted: false, lockedNow: false });
+    expect((await findIdentityLink(database.db, identity))?.lockedUntil?.getTime()).toBe(NOW.getTime() + DAY);
+  });
+
+  it('20 parallel failures of one text conversation: stops at 5, one lock, the lock not pushed out', async () => {
+    const key = `conversation-${kind}`;
+    const results = await Promise.all(Array.from({ length: 20 }, () => recordTextVerifyFailure(database.db, key, NOW)));
+    expect(results.filter((r) => r.lockedNow)).toHaveLength(1);
+    expect(results.filter((r) => r.counted)).toHaveLength(5);
+    const later = new Date(NOW.getTime() + 60 * 60 * 1000);
+    expect(await recordTextVerifyFailure(database.db, key, later)).toEqual({ failedAttempts: 5, lockedUntil: new Date(NOW.getTime() + DAY), counted: false, lockedNow: false });
+    expect(await findTextVerifyFailures(database.db, key)).toEqual({ failedAttempts: 5, lockedUntil: new Date(NOW.getTime() + DAY) });
   });
 
   it('links an identity for good: a later link to someone else does not move it', async () => {
@@ -78,24 +99,26 @@ describe.each(databaseKinds())('lockout counters on %s', (kind) => {
       expect((await findPin(database.db, 'P-1005'))?.failedAttempts).toBe(0);
     });
 
-    it('10 parallel wrong PINs: every one is counted or refused as locked, none lost', async () => {
+    it('20 parallel wrong PINs: 5 counted, exactly one reaches the lock, the rest refused unread', async () => {
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => verifyByPin(database.db, { ssnHmac: ssnHmac('900111007'), pin: '00000', now: NOW })),
+        Array.from({ length: 20 }, () => verifyByPin(database.db, { ssnHmac: ssnHmac('900111007'), pin: '00000', now: NOW })),
       );
       const pin = await findPin(database.db, 'P-1007');
-      const counted = results.filter((r) => r.outcome === 'rejected' || (r.outcome === 'locked' && r.lockedNow)).length;
-      const refusedUnread = results.filter((r) => r.outcome === 'locked' && !r.lockedNow).length;
-      expect(counted + refusedUnread).toBe(10);
-      // Each counted failure incremented once; attempts refused as locked were not checked or counted.
-      expect(pin?.failedAttempts).toBe(counted);
-      expect(counted).toBeGreaterThanOrEqual(5);
-      expect(results.some((r) => r.outcome === 'locked')).toBe(true);
-      // Locked: the right PIN is refused without being checked.
-      expect(await verifyByPin(database.db, { ssnHmac: ssnHmac('900111007'), pin: '77889', now: NOW })).toMatchObject({
+      expect(pin?.failedAttempts).toBe(5);
+      expect(pin?.lockedUntil?.getTime()).toBe(NOW.getTime() + DAY);
+      expect(results.filter((r) => r.outcome === 'locked' && r.lockedNow)).toEqual([
+        { outcome: 'locked', personId: 'P-1007', scope: 'person', lockedNow: true, locks: ['person'] },
+      ]);
+      expect(results.filter((r) => r.outcome === 'rejected')).toHaveLength(4);
+      expect(results.filter((r) => r.outcome === 'locked' && !r.lockedNow)).toHaveLength(15);
+      // Locked: the right PIN is refused without being checked, and a later failure moves nothing.
+      const later = new Date(NOW.getTime() + 60 * 60 * 1000);
+      expect(await verifyByPin(database.db, { ssnHmac: ssnHmac('900111007'), pin: '77889', now: later })).toMatchObject({
         outcome: 'locked',
         scope: 'person',
         lockedNow: false,
       });
+      expect(await findPin(database.db, 'P-1007')).toMatchObject({ failedAttempts: 5, lockedUntil: new Date(NOW.getTime() + DAY) });
     });
 
     it('an identity locked by guessing is refused before the person is even looked up', async () => {

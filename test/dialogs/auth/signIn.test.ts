@@ -258,11 +258,12 @@ describe('James: lockout after five wrong PINs', () => {
     await chat.say('balance');
     expect(texts(await chat.signInAs(JAMES.subject))).toEqual([en('linking.locked')]);
 
-    // His right PIN, from another NY.gov sign-in in a brand-new conversation, is refused unread.
+    // His right PIN, from another NY.gov sign-in in a brand-new conversation, is refused unread, in
+    // the words of a mismatch: only the conversation that reached the lock is told of it.
     const other = openChat(world);
     await startLinking(other, 'nygov-test-other-device');
     await other.say(JAMES.ssn);
-    expect(texts(await other.say(JAMES.pin))).toEqual([en('linking.locked')]);
+    expect(texts(await other.say(JAMES.pin))).toEqual([en('linking.no_match'), en('linking.ask_ssn')]);
 
     // And after a restart: a new bot, state and storage on the same database.
     const restarted = await createWorld(world);
@@ -270,7 +271,7 @@ describe('James: lockout after five wrong PINs', () => {
     await third.say('balance');
     expect(texts(await third.signInAs('nygov-test-after-restart'))).toEqual([en('linking.intro'), en('linking.ask_ssn')]);
     await third.say(JAMES.ssn);
-    expect(texts(await third.say(JAMES.pin))).toEqual([en('linking.locked')]);
+    expect(texts(await third.say(JAMES.pin))).toEqual([en('linking.no_match'), en('linking.ask_ssn')]);
 
     const pin = await world.database.db.selectFrom('accountPins').selectAll().where('personId', '=', JAMES.personId).executeTakeFirstOrThrow();
     expect(pin.failedAttempts).toBe(5);
@@ -369,6 +370,66 @@ describe('while waiting for sign-in', () => {
     const replies = texts(await chat.signInAs(MARIA.subject));
     expect(replies).toEqual([en('auth.signed_in'), en('auth.ready')]);
     expect(await sessionRows(chat)).toHaveLength(1);
+  });
+});
+
+describe('a sign-in finished in another browser (its page shows a code)', () => {
+  it('is not taken without the code; the right code, spaces allowed, signs in and answers', async () => {
+    const chat = openChat(world);
+    await chat.say('balance');
+    const code = world.signIn.completeElsewhere(chat.conversationId, MARIA.subject, '482913');
+    // A completion event for it (the link's holder can compute the request id) takes nothing.
+    const requestId = [...world.signIn.requests.entries()].reverse().find(([, r]) => r.conversationId === chat.conversationId)?.[0];
+    const forged = await chat.event({ requestId });
+    expect(texts(forged)[0]).toBe(en('auth.sign_in_not_completed', { url: linkOf(forged), count: 10 }));
+    expect(texts(await chat.say('123 456'))).toEqual([en('auth.code_wrong')]);
+    const [signedIn, balance] = texts(await chat.say(`${code.slice(0, 3)} ${code.slice(3)}`));
+    expect(signedIn).toBe(en('auth.signed_in'));
+    expect(balance).toContain('$1,125.00');
+    for (const reply of chat.transcript) expect(JSON.stringify(reply)).not.toContain(code);
+    const audit = await world.database.db.selectFrom('auditLog').selectAll().where('conversationHash', '=', conversationKey('test', chat.conversationId)).where('action', '=', 'sign_in').orderBy('id').execute();
+    expect(audit.map((a) => a.outcome)).toEqual(['rejected', 'code_wrong', 'success']);
+  });
+
+  it('five wrong codes end it with a fresh link, in Spanish too; a code with nothing waiting gets a fresh link', async () => {
+    const es = sayIn('es');
+    const chat = openChat(world, 'es-US');
+    await chat.say('saldo');
+    world.signIn.completeElsewhere(chat.conversationId, MARIA.subject, '482913');
+    for (let i = 0; i < 4; i += 1) expect(texts(await chat.say('000000'))).toEqual([es('auth.code_wrong')]);
+    const ended = await chat.say('000001');
+    expect(texts(ended)).toEqual([es('auth.code_ended', { url: linkOf(ended), count: 10 })]);
+    const none = await chat.say('482913');
+    expect(texts(none)).toEqual([es('auth.code_none', { url: linkOf(none), count: 10 })]);
+    expect(joined(chat.transcript)).not.toContain('$');
+  });
+
+  it('expires 5 minutes after the sign-in', async () => {
+    const chat = openChat(world);
+    await chat.say('balance');
+    world.signIn.completeElsewhere(chat.conversationId, MARIA.subject, '482913');
+    world.clock.advance(5 * MINUTE + 1);
+    const late = await chat.say('482913');
+    expect(texts(late)).toEqual([en('auth.code_none', { url: linkOf(late), count: 10 })]);
+  });
+});
+
+describe('web chat in TTY mode: NY.gov only, the link kept whole', () => {
+  it('"balance GA" gets the sign-in link, never an SSN prompt; "sign in" too', async () => {
+    const chat = openChat(world);
+    const answer = await chat.say('balance GA');
+    const link = linkOf(answer);
+    // Folded to TTY capitals, but the link's case-sensitive token is kept exactly.
+    expect(texts(answer)).toEqual([`${en('auth.sign_in_link', { url: link, count: 10 }).toUpperCase().replace(link.toUpperCase(), link).replace(/\s*\n\s*/g, '\n')} GA`]);
+    expect(joined(answer)).not.toContain(en('linking.ask_ssn').toUpperCase());
+    expect(world.signIn.links).toBeGreaterThan(0);
+    const again = await chat.say('sign in GA');
+    expect(joined(again)).toContain(linkOf(again));
+    expect(joined(again)).not.toContain(en('auth.tty_sign_in').toUpperCase().slice(0, 30));
+    // Signing in still works.
+    const [signedIn, balance] = texts(await chat.signInAs(MARIA.subject));
+    expect(signedIn?.toUpperCase()).toContain(en('auth.signed_in').toUpperCase());
+    expect(balance).toContain('$1,125.00');
   });
 });
 

@@ -13,12 +13,12 @@ import { TtyRenderingMiddleware } from '../../../channels/text/TtyRenderingMiddl
 import type { Database } from '../../../db/schema.js';
 import { seedDemoIfEmpty } from '../../../db/seed.js';
 import { DatabaseStorage } from '../../../db/storage.js';
-import { SIGN_IN_COMPLETED_EVENT, type SignInIdentity, type SignInPort } from '../../../dialogs/auth/ports.js';
+import { SIGN_IN_COMPLETED_EVENT, type SignInCodeResult, type SignInIdentity, type SignInPort } from '../../../dialogs/auth/ports.js';
 import { MainDialog } from '../../../dialogs/MainDialog.js';
 import { sayIn } from '../../../dialogs/messages.js';
 import { resolveLocale } from '../../../locales/i18n.js';
 import { KeywordRecognizer } from '../../../dialogs/recognizer/KeywordRecognizer.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../helpers/database.js';
 
 export const SSN_HMAC_KEY = 'test-ssn-hmac-key';
 export const ISSUER = 'https://nygov.example.test';
@@ -43,6 +43,10 @@ interface PendingSignIn {
   readonly expiresAt: Date;
   identity?: SignInIdentity;
   taken: boolean;
+  /** Finished outside the chat's own browser: only this code (typed in the chat) takes it. */
+  code?: string;
+  completedAt?: Date;
+  wrongCodes: number;
 }
 
 /** Like the real edge: a request completes once, for its own conversation, before it expires. */
@@ -56,7 +60,7 @@ export class FakeSignIn implements SignInPort {
     const id = randomUUID();
     const conversationId = request.conversation.conversation?.id ?? '';
     const expiresAt = new Date(this.clock.now().getTime() + 10 * 60_000);
-    this.requests.set(id, { conversationId, expiresAt, taken: false });
+    this.requests.set(id, { conversationId, expiresAt, taken: false, wrongCodes: 0 });
     this.links += 1;
     return { url: `https://assistant.example.test/signin/${id}`, expiresAt };
   }
@@ -66,12 +70,37 @@ export class FakeSignIn implements SignInPort {
     const entry = [...this.requests.entries()].reverse().find(([, r]) => r.conversationId === conversationId);
     if (entry === undefined) throw new Error('no sign-in link was sent to this conversation');
     entry[1].identity = { issuer: ISSUER, subject };
+    entry[1].completedAt = this.clock.now();
     return entry[0];
+  }
+
+  /** The sign-in finished in another browser: returns the code its page showed. */
+  completeElsewhere(conversationId: string, subject: string, code = '482913'): string {
+    const id = this.complete(conversationId, subject);
+    const request = this.requests.get(id);
+    if (request !== undefined) request.code = code;
+    return code;
+  }
+
+  /** Like the real edge: right code once, five wrong ones end it, 5 minutes from completion. */
+  async checkCode(conversationId: string, code: string): Promise<SignInCodeResult> {
+    const now = this.clock.now().getTime();
+    const waiting = [...this.requests.values()].filter(
+      (r) => r.conversationId === conversationId && r.code !== undefined && !r.taken && r.wrongCodes < 5 && r.completedAt !== undefined && r.completedAt.getTime() > now - 5 * 60_000,
+    );
+    const right = waiting.find((r) => r.code === code);
+    if (right?.identity !== undefined) {
+      right.taken = true;
+      return { outcome: 'verified', identity: right.identity };
+    }
+    if (waiting.length === 0) return { outcome: 'none' };
+    for (const r of waiting) r.wrongCodes += 1;
+    return { outcome: 'wrong', ended: waiting.every((r) => r.wrongCodes >= 5) };
   }
 
   async takeCompleted(requestId: string, conversationId: string): Promise<SignInIdentity | null> {
     const request = this.requests.get(requestId);
-    if (request === undefined || request.taken || request.identity === undefined) return null;
+    if (request === undefined || request.taken || request.identity === undefined || request.code !== undefined) return null;
     if (request.conversationId !== conversationId || request.expiresAt <= this.clock.now()) return null;
     request.taken = true;
     return request.identity;
@@ -92,9 +121,10 @@ export interface World {
 /**
  * A seeded database with a bot on it. Passing the world of an earlier call builds a new bot, state
  * and storage on the same database and clock: what a restart (or a second instance) looks like.
+ * `kind`: the database for a new world (PostgreSQL only when the run provides one).
  */
-export async function createWorld(previous?: World): Promise<World> {
-  const database = previous?.database ?? (await createTestDatabase('pglite'));
+export async function createWorld(previous?: World, kind: DatabaseKind = 'pglite'): Promise<World> {
+  const database = previous?.database ?? (await createTestDatabase(kind));
   if (previous === undefined) await seedDemoIfEmpty(database.db, { ssnHmacKey: SSN_HMAC_KEY });
   const clock = previous?.clock ?? new Clock();
   const signIn = previous?.signIn ?? new FakeSignIn(clock);
