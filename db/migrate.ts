@@ -8,6 +8,7 @@ import * as initial from './migrations/2026_11_26_120000_initial.js';
 import * as signIn from './migrations/2026_11_26_130000_sign_in.js';
 import * as sms from './migrations/2026_11_26_140000_sms.js';
 import * as chatBrowser from './migrations/2026_11_29_090000_chat_browser.js';
+import * as documents from './migrations/2026_11_29_140000_documents.js';
 import type { Database } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_26_130000_sign_in': signIn,
   '2026_11_26_140000_sms': sms,
   '2026_11_29_090000_chat_browser': chatBrowser,
+  '2026_11_29_140000_documents': documents,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
