@@ -10,6 +10,8 @@ import { createStateAccessors } from './bots/state.js';
 import { createTurnErrorHandler } from './bots/turnError.js';
 import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botframework.js';
 import { FileOrSmtpMailer } from './channels/mail/FileOrSmtpMailer.js';
+import { DocumentService } from './channels/documents/DocumentService.js';
+import { registerDocumentRoutes } from './channels/documents/routes.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
@@ -80,7 +82,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const recognizer = new KeywordRecognizer();
   const signIn = new SignInService({ db, publicUrl: config.publicUrl });
   const mailer = new FileOrSmtpMailer(config.mail);
-  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, mailer });
+  const documents = new DocumentService({ db, publicUrl: config.publicUrl });
+  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, mailer, documents });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
   const metrics = createMetrics();
@@ -153,6 +156,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     });
   };
   registerSignInRoutes(server, { db, publicUrl: config.publicUrl, oidc, onCompleted, logger });
+  registerDocumentRoutes(server, { db, publicUrl: config.publicUrl, browsers, oidc, logger });
   registerDirectLineRoutes(server, {
     db,
     adapter: directLine,

@@ -6,7 +6,7 @@
 import type { Coupon, MonthlyNotice, Statement, DocumentParty, Period } from '../../db/account/statements.js';
 import type { Payment } from '../../db/account/payments.js';
 import { translator, type Locale } from '../../locales/i18n.js';
-import { formatMonth } from '../../dialogs/dates/dateRange.js';
+import { periodWords } from '../../dialogs/documents/period.js';
 import { formatDate, formatMoney } from '../../dialogs/format.js';
 import { formatPhone } from '../../dialogs/office/officeMessage.js';
 import { fontFor } from './render.js';
@@ -41,17 +41,6 @@ export function partyName(party: Pick<DocumentParty, 'firstName' | 'lastName' | 
     ? `${party.nativeLastName ?? ''}${party.nativeFirstName ?? ''}`
     : `${party.nativeFirstName ?? ''} ${party.nativeLastName ?? ''}`.trim();
   return `${native} (${latin})`;
-}
-
-/** "October 2026" for a whole month, "2025" for a whole year, else "May 1, 2026 – October 31, 2026". */
-export function periodWords(period: Period, locale: Locale, say: Say): string {
-  const [fy = 0, fm = 1, fd = 1] = period.from.split('-').map(Number);
-  const [ty = 0, tm = 1] = period.to.split('-').map(Number);
-  const lastDay = new Date(Date.UTC(ty, tm, 0)).getUTCDate();
-  const toDay = Number(period.to.slice(8, 10));
-  if (fd === 1 && fy === ty && fm === tm) return formatMonth(fy, fm, locale);
-  if (fd === 1 && fm === 1 && fy === ty && tm === 12 && toDay === lastDay) return String(fy);
-  return say('documents.pdf.period_range', { from: formatDate(period.from, locale), to: formatDate(period.to, locale) });
 }
 
 function letterhead(say: Say, titleKey: string, asOf: string, locale: Locale): Node[] {

@@ -19,6 +19,8 @@ export class DirectLineClient {
     readonly base: string,
     public token: string,
     readonly conversationId: string,
+    /** `name=value` of the cookie the token route set (the chat's own browser), if it set one. */
+    readonly browserCookie: string | null = null,
   ) {}
 
   static async start(base: string, locale?: string): Promise<DirectLineClient> {
@@ -28,6 +30,7 @@ export class DirectLineClient {
       body: JSON.stringify(locale === undefined ? {} : { locale }),
     });
     if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}`);
+    const browserCookie = res.headers.getSetCookie()[0]?.split(';')[0] ?? null;
     const { token, conversationId } = (await res.json()) as { token: string; conversationId: string };
     const started = await fetch(`${base}/v3/directline/conversations`, {
       method: 'POST',
@@ -35,7 +38,7 @@ export class DirectLineClient {
     });
     if (started.status >= 300) throw new Error(`start answered ${started.status}`);
     const body = (await started.json()) as { token: string; conversationId: string };
-    return new DirectLineClient(base, body.token, body.conversationId ?? conversationId);
+    return new DirectLineClient(base, body.token, body.conversationId ?? conversationId, browserCookie);
   }
 
   async send(text: string, extra: Record<string, unknown> = {}): Promise<string> {
