@@ -160,7 +160,8 @@ export async function readStatement(db: Executor, personId: string, caseNumber: 
   const openingCents = Number(opening?.total ?? 0);
   const sum = (type: LedgerType): number => rows.filter((r) => r.type === type).reduce((total, r) => total + r.amountCents, 0);
   const chargesCents = sum('charge');
-  const paymentsCents = -sum('payment');
+  // 0 - x, not -x: an empty period must print $0.00, never -$0.00.
+  const paymentsCents = 0 - sum('payment');
   const adjustmentsCents = sum('adjustment');
   const byMonth = new Map<string, number>();
   for (const row of rows) {
