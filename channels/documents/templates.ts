@@ -126,6 +126,18 @@ function document(locale: Locale, title: string, content: Node[]): Record<string
   };
 }
 
+const SHORT_MONTHS = new Map<Locale, Intl.DateTimeFormat>();
+
+/** "Jan", "1月", "ene": a formatter is costly to build, so one per language. */
+function shortMonth(locale: Locale): Intl.DateTimeFormat {
+  let format = SHORT_MONTHS.get(locale);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, { month: 'short', timeZone: 'UTC' });
+    SHORT_MONTHS.set(locale, format);
+  }
+  return format;
+}
+
 /** A bar per month of the year's payments, drawn with pdfmake's canvas; labels under each bar. */
 function paymentsChart(statement: Statement, locale: Locale, say: Say, year: number): Node[] {
   const months = statement.paymentsByMonth.filter((m) => m.year === year);
@@ -140,7 +152,7 @@ function paymentsChart(statement: Statement, locale: Locale, say: Say, year: num
     const cents = months.find((m) => m.month === month)?.cents ?? 0;
     const barHeight = Math.round((cents / max) * (height - 6));
     if (barHeight > 0) bars.push({ type: 'rect', x: (month - 1) * slot + slot * 0.2, y: height - barHeight, w: slot * 0.6, h: barHeight, color: NAVY });
-    const monthName = new Intl.DateTimeFormat(locale, { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, 1)));
+    const monthName = shortMonth(locale).format(new Date(Date.UTC(year, month - 1, 1)));
     labels.push({ text: monthName, alignment: 'center', style: 'small' });
     amounts.push({ text: cents === 0 ? '—' : formatMoney(cents), alignment: 'center', fontSize: 6.5, color: GREY });
   }
