@@ -14,6 +14,7 @@ import { seedDemoIfEmpty } from '../../../db/seed.js';
 import { DatabaseStorage } from '../../../db/storage.js';
 import { SIGN_IN_COMPLETED_EVENT, type SignInIdentity, type SignInPort } from '../../../dialogs/auth/ports.js';
 import { MainDialog } from '../../../dialogs/MainDialog.js';
+import type { DocumentPort } from '../../../dialogs/documents/ports.js';
 import { sayIn } from '../../../dialogs/messages.js';
 import { resolveLocale } from '../../../locales/i18n.js';
 import { KeywordRecognizer } from '../../../dialogs/recognizer/KeywordRecognizer.js';
@@ -92,7 +93,7 @@ export interface World {
  * A seeded database with a bot on it. Passing the world of an earlier call builds a new bot, state
  * and storage on the same database and clock: what a restart (or a second instance) looks like.
  */
-export async function createWorld(previous?: World): Promise<World> {
+export async function createWorld(previous?: World, extra: { documents?: (world: Pick<World, 'database' | 'clock'>) => DocumentPort } = {}): Promise<World> {
   const database = previous?.database ?? (await createTestDatabase('pglite'));
   if (previous === undefined) await seedDemoIfEmpty(database.db, { ssnHmacKey: SSN_HMAC_KEY });
   const clock = previous?.clock ?? new Clock();
@@ -109,6 +110,7 @@ export async function createWorld(previous?: World): Promise<World> {
     signIn,
     ssnHmacKey: SSN_HMAC_KEY,
     now: clock.now,
+    ...(extra.documents === undefined ? {} : { documents: extra.documents({ database, clock }) }),
   });
   const bot = new ChildSupportBot({
     conversationState,
