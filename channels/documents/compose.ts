@@ -30,7 +30,7 @@ const HISTORY_LIMIT = 5000;
 
 function fileName(request: ComposeRequest): string {
   const { params } = request;
-  const what = request.caseNumber ?? 'payments';
+  const what = request.caseNumber ?? 'all-cases';
   const period = params.year !== undefined ? String(params.year) : params.from === undefined ? params.asOf : params.from.slice(0, 7) === params.to?.slice(0, 7) ? params.from.slice(0, 7) : `${params.from}_${params.to ?? ''}`;
   return `${request.kind.replace('_', '-')}-${what}-${period}.pdf`.replace(/[^A-Za-z0-9._-]/g, '_');
 }

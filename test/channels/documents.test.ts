@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pino from 'pino';
 import { BrowserBinding } from '../../channels/directline/browser.js';
+import { composeDocument } from '../../channels/documents/compose.js';
 import { DocumentService, hashDocumentToken } from '../../channels/documents/DocumentService.js';
 import { registerDocumentRoutes } from '../../channels/documents/routes.js';
 import { closeServer, createHttpServer, listen, type Server } from '../../channels/server.js';
@@ -144,6 +145,18 @@ describe('GET /documents/{token}', () => {
   it('an SMS link remembers no browser: it always asks for the NY.gov sign-in', async () => {
     const issued = await documents.issue(request({ channel: 'sms', conversationId: 'sms-conv' }));
     expect((await get(issued.url, chatCookie)).status).toBe(403);
+  });
+
+  it('an empty period still renders: zero figures and "no activity", in each language', async () => {
+    const empty = { from: '2020-01-01', to: '2020-01-31', asOf: '2026-11-20' };
+    const expected = { en: ['Opening balance', 'No activity in this period.'], 'zh-Hans': ['期初余额', '此期间没有任何交易。'], es: ['Saldo inicial', 'No hubo movimientos en este período.'] } as const;
+    for (const locale of ['en', 'zh-Hans', 'es'] as const) {
+      const pdf = await composeDocument(database.db, { personId: 'P-1005', caseNumber: 'CS25000303', kind: 'statement', params: empty, locale });
+      const text = pdfText(pdf?.buffer ?? new Uint8Array());
+      expect(text).toMatch(new RegExp(`${expected[locale][0]}\\s+\\$0\\.00`));
+      expect(text).toContain(expected[locale][1]);
+      expect(text).not.toContain('-$0.00');
+    }
   });
 
   it('refuses to issue a document the person may not have (a coupon for the receiving parent)', async () => {
