@@ -148,16 +148,18 @@ export class DocumentDialog extends ComponentDialog {
     const asOf = (await dataAsOf(this.deps.db)) ?? this.deps.now().toISOString().slice(0, 10);
     const jobs = this.jobsFor(kind, step.options.print, chosen, values.text ?? '', asOf);
     const tty = textTurnOf(step.context).tty;
-    for (const job of jobs) {
-      await auditTurn(this.deps.db, step.context, {
+    const audit = (caseNumber: string | null, outcome: string): Promise<void> =>
+      auditTurn(this.deps.db, step.context, {
         action: 'document_issued',
-        outcome: 'success',
+        outcome,
         personId,
-        caseNumber: job.caseNumber,
+        caseNumber,
         detail: { kind, delivery: tty ? 'summary' : step.context.activity.channelId === SMS_CHANNEL_ID ? 'sms_link' : 'link' },
       });
+    for (const job of jobs) {
       if (tty) {
         await step.context.sendActivity(await this.summary(step.context, kind, personId, job));
+        await audit(job.caseNumber, 'success');
         continue;
       }
       let issued: IssuedDocument;
@@ -174,9 +176,11 @@ export class DocumentDialog extends ComponentDialog {
         });
       } catch (error) {
         this.deps.logger?.error({ code: 'document_issue_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'document could not be issued');
+        await audit(job.caseNumber, 'failed');
         await reply(step.context, 'documents.chat.failed');
         return step.endDialog();
       }
+      await audit(job.caseNumber, 'success');
       await step.context.sendActivity(this.readyActivity(step.context, kind, job.params, issued));
     }
     if (!tty) return step.endDialog();

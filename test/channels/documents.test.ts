@@ -69,7 +69,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     now,
   });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await closeServer(server);

@@ -12,7 +12,7 @@ describe.each(databaseKinds())('document figures on %s', (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     await seedDemoIfEmpty(database.db, { ssnHmacKey: 'k' });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await database.close();

@@ -30,7 +30,8 @@ beforeAll(async () => {
   world = await createWorld(undefined, {
     documents: ({ database, clock }) => new DocumentService({ db: database.db, publicUrl: 'https://assistant.example.test', now: clock.now }),
   });
-});
+  // A seeded embedded database takes a while on a busy machine.
+}, 120_000);
 
 afterAll(async () => {
   await world.database.close();
@@ -58,7 +59,7 @@ describe('Maria (custodial, English, web chat)', () => {
 
   beforeAll(async () => {
     ({ chat: { say } } = await signedInChat(world, MARIA));
-  });
+  }, 60_000);
 
   it('"statement" is last full month\'s: October 2026, with a download card and the link in plain text', async () => {
     const replies = await say('statement');
