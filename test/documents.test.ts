@@ -50,7 +50,7 @@ describe('documents over Direct Line', () => {
     const reply = await askSignedIn(chat, 'my October statement', MARIA, DOCUMENT_LINK);
     const link = DOCUMENT_LINK.exec(reply)?.[0] as string;
     expect(reply).toMatch(/account statement \(October 2026\)/);
-    expect(reply).toMatch(/1 page/);
+    expect(reply).toMatch(/PDF, 1 page, \d+ KB/);
     // The download card carries the same link.
     expect(reply).toContain('Action.OpenUrl');
 

@@ -297,7 +297,7 @@ export class DocumentDialog extends ComponentDialog {
       title: say(`documents.chat.name.${kind}`),
       period: periodLabel(say, locale, kind, params),
       url: issued.url,
-      pages: issued.pages,
+      count: issued.pages,
       size: formatSize(issued.bytes),
     };
     if (context.activity.channelId === SMS_CHANNEL_ID) return { type: 'message', text: say('documents.chat.ready_sms', vars) };

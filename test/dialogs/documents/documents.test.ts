@@ -65,7 +65,7 @@ describe('Maria (custodial, English, web chat)', () => {
     const replies = await say('statement');
     const reply = replies.find((r) => LINK.test(r.text ?? ''));
     expect(reply?.text).toMatch(/^Your account statement \(October 2026\) is ready: https:\/\/assistant\.example\.test\/documents\//);
-    expect(reply?.text).toMatch(/PDF, 1 page\(s\), \d+ KB\. The link works for 15 minutes, in this browser\./);
+    expect(reply?.text).toMatch(/PDF, 1 page, \d+ KB\. The link works for 15 minutes, in this browser\./);
     const card = JSON.stringify(reply?.attachments?.[0]?.content);
     expect(card).toContain('Action.OpenUrl');
     expect(card).toContain('statement-CS24000101-2026-10.pdf');
