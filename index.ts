@@ -13,6 +13,8 @@ import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botfr
 import { RateLimiter, registerRequestLimits } from './channels/limits.js';
 import { FileOrSmtpMailer } from './channels/mail/FileOrSmtpMailer.js';
 import { OfficeOutboxWorker } from './channels/mail/OfficeOutboxWorker.js';
+import { DocumentService } from './channels/documents/DocumentService.js';
+import { registerDocumentRoutes } from './channels/documents/routes.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
@@ -93,7 +95,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const now = options.now ?? ((): Date => new Date());
   // Office email: the dialog queues, this worker (one per instance, sharing the outbox) delivers.
   const officeOutbox = new OfficeOutboxWorker({ db, mailer: new FileOrSmtpMailer(config.mail), logger });
-  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, officeOutbox, now });
+  const documents = new DocumentService({ db, publicUrl: config.publicUrl, now });
+  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, officeOutbox, documents, now });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
   const metrics = createMetrics();
@@ -172,6 +175,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     });
   };
   registerSignInRoutes(server, { db, publicUrl: config.publicUrl, oidc, browsers, onCompleted, logger });
+  registerDocumentRoutes(server, { db, publicUrl: config.publicUrl, browsers, oidc, logger, now });
   registerDirectLineRoutes(server, {
     db,
     adapter: directLine,

@@ -12,6 +12,7 @@ import * as signInCode from './migrations/2026_11_29_110000_sign_in_code.js';
 import * as smsReplySession from './migrations/2026_11_29_120000_sms_reply_session.js';
 import * as limitsRetention from './migrations/2026_11_29_130000_limits_retention.js';
 import * as officeOutbox from './migrations/2026_11_29_150000_office_outbox.js';
+import * as documents from './migrations/2026_11_29_140000_documents.js';
 import type { Database } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_29_120000_sms_reply_session': smsReplySession,
   '2026_11_29_130000_limits_retention': limitsRetention,
   '2026_11_29_150000_office_outbox': officeOutbox,
+  '2026_11_29_140000_documents': documents,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {

@@ -166,6 +166,36 @@ export interface IssuedDocumentsTable {
   params: JSONColumnType<Record<string, unknown>>;
   expiresAt: Instant;
   createdAt: CreatedAt;
+  /** The language the parent asked in: the document and its refusal pages use it. */
+  locale: Generated<string>;
+  channel: string | null;
+  /** Keyed hash of the chat's browser cookie (web chat); the link opens there without a sign-in. */
+  browserHash: string | null;
+  conversationHash: string | null;
+}
+
+/** A forwarded document link's NY.gov sign-in: state, nonce and PKCE verifier, server-side. */
+export interface DocumentSignInsTable {
+  state: string;
+  tokenHash: string;
+  nonce: string;
+  codeVerifier: string;
+  createdAt: CreatedAt;
+  expiresAt: Instant;
+  usedAt: NullableInstant;
+}
+
+/** A paper copy asked for in the chat (TTY): the office mails it; the id is the parent's reference. */
+export interface DocumentMailRequestsTable {
+  id: Generated<number>;
+  personId: string;
+  caseNumber: string | null;
+  kind: string;
+  params: JSONColumnType<Record<string, unknown>>;
+  locale: string;
+  channel: string;
+  status: Generated<string>;
+  createdAt: CreatedAt;
 }
 
 export interface OfficeMessagesTable {
@@ -309,6 +339,8 @@ export interface Database {
   dlConversations: DlConversationsTable;
   dlActivities: DlActivitiesTable;
   issuedDocuments: IssuedDocumentsTable;
+  documentSignIns: DocumentSignInsTable;
+  documentMailRequests: DocumentMailRequestsTable;
   officeMessages: OfficeMessagesTable;
   auditLog: AuditLogTable;
   signInRequests: SignInRequestsTable;

@@ -20,7 +20,7 @@ import { BALANCE_DIALOG, BalanceDialog } from './account/BalanceDialog.js';
 import { DISBURSEMENTS_DIALOG, DisbursementsDialog } from './account/DisbursementsDialog.js';
 import { LAST_PAYMENT_DIALOG, LastPaymentDialog } from './account/LastPaymentDialog.js';
 import { menuFor } from './account/menu.js';
-import { PAYMENT_HISTORY_DIALOG, PaymentHistoryDialog } from './account/PaymentHistoryDialog.js';
+import { PAYMENT_HISTORY_DIALOG, PaymentHistoryDialog, isPrintWord } from './account/PaymentHistoryDialog.js';
 import { isReroute } from './account/reroute.js';
 import { conversationKeyOf } from './auth/conversation.js';
 import type { SignInPort } from './auth/ports.js';
@@ -33,6 +33,8 @@ import { CONTACT_OFFICE_DIALOG, ContactOfficeDialog, OFFICE_MESSAGE_PROMPT } fro
 import { mayInterruptFreeText } from './office/officeMessage.js';
 import type { OfficeOutbox } from './office/ports.js';
 import { PIN_HELP_DIALOG, PinHelpDialog } from './pin/PinHelpDialog.js';
+import { DOCUMENT_DIALOG, DocumentDialog } from './documents/DocumentDialog.js';
+import type { DocumentPort } from './documents/ports.js';
 import type { Intent, Recognition, Recognizer } from './recognizer/Recognizer.js';
 
 export const MAIN_DIALOG = 'MainDialog';
@@ -56,6 +58,8 @@ export interface MainDialogDeps {
   now?: () => Date;
   /** Queues messages to local offices for delivery; without one, "email my office" names the helpline instead. */
   officeOutbox?: OfficeOutbox;
+  /** Renders statements, notices, coupons and printable histories; without one, they are unavailable. */
+  documents?: DocumentPort;
 }
 
 /** The innermost active dialog: only a dialog actually waiting for sign-in may see its event. */
@@ -69,7 +73,7 @@ export class MainDialog extends InterruptibleDialog {
   private readonly routes: Readonly<Record<Intent, Route>>;
   private readonly deps: AccountDeps;
 
-  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now, officeOutbox }: MainDialogDeps) {
+  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now, officeOutbox, documents }: MainDialogDeps) {
     super(MAIN_DIALOG, recognizer, logger);
     this.deps = { db, signIn, ssnHmacKey, now: now ?? (() => new Date()), ...(logger === undefined ? {} : { logger }) };
     const say = (key: string): Route => ({ reply: (step) => this.say(step.context, key) });
@@ -80,9 +84,9 @@ export class MainDialog extends InterruptibleDialog {
       last_payment: { dialogId: LAST_PAYMENT_DIALOG },
       payment_history: { dialogId: PAYMENT_HISTORY_DIALOG },
       disbursements: { dialogId: DISBURSEMENTS_DIALOG },
-      statement: accountUnavailable,
-      monthly_notice: accountUnavailable,
-      payment_coupon: accountUnavailable,
+      statement: documents === undefined ? accountUnavailable : { dialogId: DOCUMENT_DIALOG },
+      monthly_notice: documents === undefined ? accountUnavailable : { dialogId: DOCUMENT_DIALOG },
+      payment_coupon: documents === undefined ? accountUnavailable : { dialogId: DOCUMENT_DIALOG },
       contact_office: officeOutbox === undefined ? accountUnavailable : { dialogId: CONTACT_OFFICE_DIALOG },
       sign_in: { dialogId: SIGN_IN_DIALOG },
       pin_help: { dialogId: PIN_HELP_DIALOG },
@@ -105,7 +109,8 @@ export class MainDialog extends InterruptibleDialog {
     };
     this.addDialog(new BalanceDialog(this.deps));
     this.addDialog(new LastPaymentDialog(this.deps));
-    this.addDialog(new PaymentHistoryDialog(this.deps));
+    this.addDialog(new PaymentHistoryDialog(this.deps, documents));
+    if (documents !== undefined) this.addDialog(new DocumentDialog(this.deps, documents));
     this.addDialog(new DisbursementsDialog(this.deps));
     this.addDialog(new SignInDialog(this.deps));
     this.addDialog(new PinHelpDialog(this.deps));
@@ -162,6 +167,11 @@ export class MainDialog extends InterruptibleDialog {
       const since = new Date(this.deps.now().getTime() - LOCK_NOTICE_MS);
       const locked = await conversationMetLock(this.deps.db, conversationKeyOf(step.context), since);
       await this.say(step.context, locked ? 'linking.locked' : 'input.sensitive');
+      return step.endDialog();
+    }
+    // "print" with no payment history on screen: say how to get one printed.
+    if (isPrintWord(text)) {
+      await this.say(step.context, 'documents.chat.print_nothing');
       return step.endDialog();
     }
     const recognition = await this.recognizer.recognize(text, this.locale(step.context));

@@ -17,6 +17,7 @@ import type { Logger } from '../logger.js';
 import type { Request, Response, Server } from '../server.js';
 import { localeFromAcceptLanguage } from '../web/routes.js';
 import { renderDevConsent, renderDevExpired, renderDevLogin, sendPage, signInPagePolicy } from './pages.js';
+import { DOCUMENT_CALLBACK_PATH } from '../documents/paths.js';
 import { SIGN_IN_CALLBACK_PATH } from './routes.js';
 
 export const DEV_IDP_PATH = '/dev-idp';
@@ -190,7 +191,8 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
         {
           client_id: DEV_CLIENT_ID,
           client_secret: clientSecret,
-          redirect_uris: [`${publicUrl}${SIGN_IN_CALLBACK_PATH}`],
+          // Document links opened outside the chat's browser sign in too (channels/documents).
+          redirect_uris: [`${publicUrl}${SIGN_IN_CALLBACK_PATH}`, `${publicUrl}${DOCUMENT_CALLBACK_PATH}`],
           response_types: ['code'],
           grant_types: ['authorization_code'],
           token_endpoint_auth_method: 'client_secret_basic',

@@ -1,8 +1,8 @@
 /**
  * "My payments", "payments in March", "这个月的付款": the payments received on the chosen cases,
  * newest first, a page at a time ("more" turns the page), with the count and total of the whole
- * range. Ranges are read against the data's as-of date. The printable PDF is only pointed to: it is
- * not built yet, so the answer says so and gives the helpline rather than a link.
+ * range. Ranges are read against the data's as-of date. "print" after any page turns the range on
+ * screen into a PDF (the document flow), when the composition root handed in a document port.
  */
 import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { CaseSummary } from '../../db/account/cases.js';
@@ -22,6 +22,8 @@ import { AccountQuestionDialog, type AccountQuestion } from './AccountQuestionDi
 import { noPaymentLine } from './lines.js';
 import { tableActivity } from './present.js';
 import { REROUTE } from './reroute.js';
+import { DOCUMENT_DIALOG, DocumentDialog, type DocumentOptions, type PrintRequest } from '../documents/DocumentDialog.js';
+import type { DocumentPort } from '../documents/ports.js';
 
 export const PAYMENT_HISTORY_DIALOG = 'PaymentHistoryDialog';
 const HISTORY_PAGES = 'PaymentHistoryDialog.pages';
@@ -44,6 +46,15 @@ export function isMore(text: string): boolean {
   return MORE_WORDS.has(normalizeForMatching(text));
 }
 
+/** "print", "打印", "imprimir"… in any of our languages. */
+const PRINT_WORDS = new Set(
+  LOCALES.flatMap((locale) => translator(locale)('documents.chat.print_words').split('|')).map((word) => normalizeForMatching(word)),
+);
+
+export function isPrintWord(text: string): boolean {
+  return PRINT_WORDS.has(normalizeForMatching(text));
+}
+
 /** "in March 2026" / "from May 21, 2026 to November 20, 2026", in the parent's language. */
 export function rangeWords(say: Say, locale: Locale, range: DateRange): string {
   if (range.month !== undefined) return say('history.range_month', { month: formatMonth(range.month.year, range.month.month, locale) });
@@ -53,8 +64,12 @@ export function rangeWords(say: Say, locale: Locale, range: DateRange): string {
 export class PaymentHistoryDialog extends AccountQuestionDialog {
   protected readonly view = 'payment_history';
 
-  constructor(deps: AccountDeps) {
+  private readonly printable: boolean;
+
+  constructor(deps: AccountDeps, documents?: DocumentPort) {
     super(PAYMENT_HISTORY_DIALOG, deps);
+    this.printable = documents !== undefined;
+    if (documents !== undefined) this.addDialog(new DocumentDialog(deps, documents));
     this.addDialog(new WaterfallDialog<PageOptions>(HISTORY_PAGES, [this.pageStep.bind(this), this.moreStep.bind(this)]));
   }
 
@@ -105,7 +120,7 @@ export class PaymentHistoryDialog extends AccountQuestionDialog {
         : say('history.total_range', { amount: formatMoney(page.totalCents), count: page.count, range: rangeWords(say, locale, range) }),
       ...(hasMore ? [say('history.more')] : []),
       say('history.ranges_hint'),
-      say('history.pdf'),
+      say(this.printable ? 'documents.chat.print_hint' : 'history.pdf'),
     ];
     const columns = [say('payments.table.date'), say('payments.table.amount'), say('payments.table.source')];
     await step.context.sendActivity(
@@ -118,14 +133,24 @@ export class PaymentHistoryDialog extends AccountQuestionDialog {
         locale,
       }),
     );
-    if (!hasMore) return step.endDialog();
+    (step.values as { hasMore?: boolean }).hasMore = hasMore;
+    // Waiting after the last page too when "print" can follow it.
+    if (!hasMore && !this.printable) return step.endDialog();
     return Dialog.EndOfTurn;
   }
 
-  /** Waiting after a page: "more" shows the next; anything else is a new question for the main dialog. */
+  /**
+   * Waiting after a page: "more" shows the next, "print" prints the range on screen; anything else
+   * is a new question for the main dialog.
+   */
   private async moreStep(step: WaterfallStepContext<PageOptions>): Promise<DialogTurnResult> {
     const answer = typeof step.result === 'string' ? step.result : '';
-    if (!isMore(answer)) return step.endDialog(REROUTE);
+    if (this.printable && isPrintWord(answer)) {
+      const { range, cases } = step.options;
+      const print: PrintRequest = { range: range === null ? null : { from: range.from, to: range.to }, caseNumbers: cases.map((c) => c.caseNumber) };
+      return step.replaceDialog(DOCUMENT_DIALOG, { print } satisfies DocumentOptions);
+    }
+    if (!isMore(answer) || (step.values as { hasMore?: boolean }).hasMore !== true) return step.endDialog(REROUTE);
     // The next page is account data too: only while the session that showed the first is live.
     const session = await useSession(this.deps.db, conversationKeyOf(step.context), this.deps.now());
     if (session === null || session.personId !== step.options.personId) {

@@ -21,7 +21,7 @@ export class DirectLineClient {
     readonly base: string,
     public token: string,
     readonly conversationId: string,
-    /** The `Set-Cookie` line the token route gave this browser (the chat's own browser), if any. */
+    /** `name=value` of the cookie the token route set (the chat's own browser), if it set one. */
     readonly browserCookie: string | null = null,
   ) {}
 
@@ -31,8 +31,8 @@ export class DirectLineClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(locale === undefined ? {} : { locale }),
     });
-    const browserCookie = res.headers.getSetCookie().find((line) => line.startsWith('csa_browser=')) ?? null;
     if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}`);
+    const browserCookie = res.headers.getSetCookie().find((line) => line.startsWith('csa_browser='))?.split(';')[0] ?? null;
     const { token, conversationId } = (await res.json()) as { token: string; conversationId: string };
     const started = await fetch(`${base}/v3/directline/conversations`, {
       method: 'POST',

@@ -15,6 +15,7 @@ import { seedDemoIfEmpty } from '../../../db/seed.js';
 import { DatabaseStorage } from '../../../db/storage.js';
 import { SIGN_IN_COMPLETED_EVENT, type SignInCodeResult, type SignInIdentity, type SignInPort } from '../../../dialogs/auth/ports.js';
 import { MainDialog } from '../../../dialogs/MainDialog.js';
+import type { DocumentPort } from '../../../dialogs/documents/ports.js';
 import { sayIn } from '../../../dialogs/messages.js';
 import { resolveLocale } from '../../../locales/i18n.js';
 import { KeywordRecognizer } from '../../../dialogs/recognizer/KeywordRecognizer.js';
@@ -123,7 +124,11 @@ export interface World {
  * and storage on the same database and clock: what a restart (or a second instance) looks like.
  * `kind`: the database for a new world (PostgreSQL only when the run provides one).
  */
-export async function createWorld(previous?: World, kind: DatabaseKind = 'pglite'): Promise<World> {
+export async function createWorld(
+  previous?: World,
+  kind: DatabaseKind = 'pglite',
+  extra: { documents?: (world: Pick<World, 'database' | 'clock'>) => DocumentPort } = {},
+): Promise<World> {
   const database = previous?.database ?? (await createTestDatabase(kind));
   if (previous === undefined) await seedDemoIfEmpty(database.db, { ssnHmacKey: SSN_HMAC_KEY });
   const clock = previous?.clock ?? new Clock();
@@ -140,6 +145,7 @@ export async function createWorld(previous?: World, kind: DatabaseKind = 'pglite
     signIn,
     ssnHmacKey: SSN_HMAC_KEY,
     now: clock.now,
+    ...(extra.documents === undefined ? {} : { documents: extra.documents({ database, clock }) }),
   });
   const bot = new ChildSupportBot({
     conversationState,

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench`: a simple list of named measurements, each printed with its figure and its ratio
+ * to its baseline measured in the same run (so a slower machine moves both). Add a measurement by
+ * adding an entry to `MEASUREMENTS`.
+ *
+ * Documents: the median of warm renders (the first renders, which load and parse the fonts, are
+ * not counted) of a 12-month statement in English and in Chinese (goal: ≤ 100 ms each, Chinese
+ * ≤ 1.5 × English) and of a 500-line payment history.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { renderPdf } from '../../channels/documents/render.js';
+import { historyDefinition, statementDefinition, type Definition } from '../../channels/documents/templates.js';
+import { openDatabase } from '../../db/connect.js';
+import type { Payment } from '../../db/account/payments.js';
+import { readStatement, type Statement } from '../../db/account/statements.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { seedDemoIfEmpty } from '../../db/seed.js';
+
+interface Measurement {
+  readonly name: string;
+  /** One run of the thing measured; resolves when it is done. */
+  readonly run: () => Promise<unknown>;
+  /** The measurement this one is compared with (by name); none: compared with the run's baseline. */
+  readonly baseline?: string;
+  /** A goal in milliseconds, printed next to the figure. */
+  readonly goalMs?: number;
+  /** Measured once, cold (what the first such document after a start costs), not warmed up. */
+  readonly once?: boolean;
+}
+
+const WARMUP = 3;
+const RUNS = 15;
+
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * Median wall time and median CPU time (user + system) of warm runs. On a shared machine the wall
+ * time also counts other processes' turns; the CPU time is this process's own work.
+ */
+async function median(run: () => Promise<unknown>, once = false): Promise<{ wallMs: number; cpuMs: number }> {
+  if (!once) for (let i = 0; i < WARMUP; i += 1) await run();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < (once ? 1 : RUNS); i += 1) {
+    const started = performance.now();
+    const cpuStart = process.cpuUsage();
+    await run();
+    const used = process.cpuUsage(cpuStart);
+    wall.push(performance.now() - started);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { wallMs: middle(wall), cpuMs: middle(cpu) };
+}
+
+/** pdfmake changes a definition while laying it out: each run builds a fresh one. */
+function render(build: () => Definition): () => Promise<unknown> {
+  return () => {
+    const definition = build();
+    return renderPdf(definition.content, definition.footer);
+  };
+}
+
+/** A history of `count` weekly payments, newest first, as the read model returns them. */
+function syntheticPayments(count: number): Payment[] {
+  const out: Payment[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const day = new Date(Date.UTC(2026, 10, 20) - i * 7 * 86_400_000).toISOString().slice(0, 10);
+    out.push({ id: `PMT-${i}`, caseNumber: 'CS24000101', receivedOn: day, amountCents: 12500, source: i % 9 === 0 ? 'direct_payment' : 'income_withholding' });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { db, close } = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://' });
+  let yearEn: Statement | null;
+  let yearZh: Statement | null;
+  try {
+    await migrateToLatest(db);
+    await seedDemoIfEmpty(db, { ssnHmacKey: 'bench' });
+    const year = { from: '2025-01-01', to: '2025-12-31' };
+    yearEn = await readStatement(db, 'P-1001', 'CS24000101', year);
+    yearZh = await readStatement(db, 'P-1003', 'CS23000202', year);
+  } finally {
+    await close();
+  }
+  if (yearEn === null || yearZh === null) throw new Error('the demo data has no statement to measure');
+  const asOf = '2026-11-20';
+  // The same 12-month ledger in both languages, so the ratio measures the language (font), not the data.
+  const zhSameLedger: Statement = { ...yearEn, party: yearZh.party };
+  const payments = syntheticPayments(500);
+  const history = (): Definition => historyDefinition(
+    { party: yearEn.party, caseNumbers: ['CS24000101'], period: { from: payments.at(-1)?.receivedOn ?? asOf, to: asOf }, payments, totalCents: 500 * 12500 },
+    'en',
+    asOf,
+  );
+  const emptyPage = (): Definition => ({ content: { content: ['.'], defaultStyle: { font: 'Roboto' } }, footer: () => ({ text: '' }) });
+
+  const measurements: Measurement[] = [
+    { name: 'first Chinese statement after a start (reads and parses the font), once', run: render(() => statementDefinition(zhSameLedger, 'zh-Hans', asOf)), once: true },
+    { name: 'baseline: one-line PDF', run: render(emptyPage) },
+    { name: 'statement, 12 months, English', run: render(() => statementDefinition(yearEn, 'en', asOf, 2025)), goalMs: 100 },
+    { name: 'statement, 12 months, Chinese', run: render(() => statementDefinition(zhSameLedger, 'zh-Hans', asOf, 2025)), baseline: 'statement, 12 months, English', goalMs: 100 },
+    { name: 'payment history, 500 lines', run: render(history) },
+  ];
+
+  const results = new Map<string, number>();
+  for (const m of measurements) {
+    const { wallMs, cpuMs } = await median(m.run, m.once === true);
+    results.set(m.name, wallMs);
+    const base = results.get(m.baseline ?? 'baseline: one-line PDF');
+    const ratio = base === undefined || m.name === 'baseline: one-line PDF' || m.once === true ? '' : `  ×${(wallMs / base).toFixed(2)} of ${m.baseline ?? 'baseline'}`;
+    const goal = m.goalMs === undefined ? '' : `  (goal ≤ ${m.goalMs} ms: ${wallMs <= m.goalMs ? 'met' : 'MISSED'})`;
+    const how = m.once === true ? 'one cold run' : `median of ${RUNS} warm runs`;
+    console.log(`${m.name}: ${wallMs.toFixed(1)} ms (cpu ${cpuMs.toFixed(1)} ms) ${how}${ratio}${goal}`);
+  }
+  console.log(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
