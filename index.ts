@@ -34,7 +34,7 @@ import { isDatabaseReachable } from './db/health.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoIfEmpty } from './db/seed.js';
 import { DatabaseStorage } from './db/storage.js';
-import { KeywordRecognizer } from './dialogs/recognizer/KeywordRecognizer.js';
+import { IntentRecognizer } from './dialogs/recognizer/IntentRecognizer.js';
 import { MainDialog } from './dialogs/MainDialog.js';
 import { SIGN_IN_COMPLETED_EVENT } from './dialogs/auth/ports.js';
 
@@ -77,7 +77,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const accessors = createStateAccessors(conversationState, userState);
-  const recognizer = new KeywordRecognizer();
+  const recognizer = new IntentRecognizer();
   const signIn = new SignInService({ db, publicUrl: config.publicUrl });
   const mailer = new FileOrSmtpMailer(config.mail);
   const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, mailer });
