@@ -136,6 +136,11 @@ export class MainDialog extends InterruptibleDialog {
     }
     if (activity.type === ActivityTypes.Message) return super.onContinueDialog(innerDc);
     if (isSignInCompleted(activity) && leafDialogId(innerDc) === SIGN_IN_WAIT_DIALOG) return super.onContinueDialog(innerDc);
+    // Waiting only for a "did you mean" answer is not waiting: a finished sign-in still signs in.
+    if (isSignInCompleted(activity) && leafDialogId(innerDc) === CLARIFY_DIALOG) {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(MAIN_WATERFALL);
+    }
     this.logger?.info({ activityType: activity.type }, 'non-message activity ignored by the active dialog');
     return Dialog.EndOfTurn;
   }

@@ -12,7 +12,7 @@ import { IntentRecognizer } from '../../../dialogs/recognizer/IntentRecognizer.j
 import type { Recognition, Recognizer } from '../../../dialogs/recognizer/Recognizer.js';
 import type { Locale } from '../../../locales/i18n.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { Clock, FakeSignIn } from '../support/account.js';
+import { Clock, createWorld, FakeSignIn, MARIA, openChat, texts } from '../support/account.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -115,5 +115,20 @@ describe('on SMS', () => {
     expect(reply.text).toContain(`1. ${sayIn('en')('clarify.intents.reminders')}`);
     expect(reply.suggestedActions).toBeUndefined();
     expect((await send('1')).text).toBe(sayIn('en')('reminders.unavailable'));
+  });
+});
+
+describe('a sign-in that finishes while a "did you mean" is pending', () => {
+  it('still signs the parent in (the pending question does not swallow it)', async () => {
+    const world = await createWorld();
+    try {
+      const chat = openChat(world);
+      await chat.say('balance');
+      await chat.say('cancel');
+      expect(texts(await chat.say('zebras'))).toEqual([sayIn('en')('none.reply')]);
+      expect(texts(await chat.signInAs(MARIA.subject))).toEqual([sayIn('en')('linking.intro'), sayIn('en')('linking.ask_ssn')]);
+    } finally {
+      await world.database.close();
+    }
   });
 });
