@@ -3,7 +3,9 @@
  *
  * 1. Rules first, and only where a rule is certain: SMS carrier words ("STOP", "START") are left to
  *    the carrier; a message that is exactly a command phrase ("menu", "last payment", "中文") gets
- *    that command; naming a language asks for it.
+ *    that command; naming a language asks for it; a bare answer word ("no", "不要", "más") is an
+ *    answer to whatever prompt is waiting, never a request (a "no" read as cancel would throw away
+ *    the question being answered).
  * 2. Otherwise a logistic regression over words, character n-grams and Han characters, trained on
  *    the utterance files of every language (`npm run nlu -- build` writes the committed model),
  *    decides. Its answer stands only at or above `RECOGNITION_THRESHOLD`; below it, or when the
@@ -16,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { LOCALES, type Locale } from '../../locales/i18n.js';
+import { LOCALES, translator, type Locale } from '../../locales/i18n.js';
 import type { EvalExample } from './evaluate.js';
 import { featuresOf, Vocabulary, type VocabularyModel } from './features.js';
 import { KeywordRecognizer } from './KeywordRecognizer.js';
@@ -36,6 +38,12 @@ const FEATURE_WEIGHTS: Readonly<Record<string, number>> = { w: 1, b: 1, c: 0.5, 
 const EPOCHS = 8;
 
 const weightOf = (feature: string): number => FEATURE_WEIGHTS[feature.slice(0, 1)] ?? 1;
+
+/** The words prompts wait for (yes, no, more), in every language, from the texts that name them. */
+function answerWords(): Set<string> {
+  const keys = ['common.yes_words', 'common.no_words', 'history.more_words'];
+  return new Set(LOCALES.flatMap((locale) => keys.flatMap((key) => translator(locale)(key).split('|'))).map(normalizeForMatching));
+}
 
 /** The committed model: the classifier, the vocabulary it corrects against, and what it was built from. */
 export interface IntentModel {
@@ -83,6 +91,7 @@ export class IntentRecognizer implements Recognizer {
   private readonly lexicon: Lexicon;
   private readonly vocabulary: Vocabulary;
   private readonly classifier: SoftmaxRegression<Intent>;
+  private readonly answers = answerWords();
 
   constructor(options: IntentRecognizerOptions = {}) {
     this.lexicon = options.lexicon ?? loadLexicon();
@@ -101,6 +110,7 @@ export class IntentRecognizer implements Recognizer {
     const rule = this.keywords.recognizeSync(text);
     if (rule.score === 1 && rule.intent !== 'none') return rule;
     if (rule.intent === 'language' && rule.entities.locale !== undefined) return rule;
+    if (this.answers.has(normalized)) return { intent: 'none', score: 1, entities: {} };
 
     const { features, coverage } = featuresOf(text, this.lexicon, this.vocabulary);
     const { ranked } = this.classifier.classify(features);

@@ -135,6 +135,13 @@ describe('IntentRecognizer keeps the exact rules', () => {
     for (const text of ['STOP', 'start', 'Unsubscribe']) expect(await recognizer.recognize(text, 'en')).toEqual({ intent: 'none', score: 1, entities: {} });
   });
 
+  it('leaves bare answer words to the prompt waiting for them ("no" is not cancel)', async () => {
+    for (const text of ['no', 'No thanks', 'yes', 'more', '不要', '不', '是的', 'más', 'no gracias', 'sí']) {
+      expect({ text, recognition: await recognizer.recognize(text, 'en') }).toEqual({ text, recognition: { intent: 'none', score: 1, entities: {} } });
+    }
+    expect((await recognizer.recognize('算了', 'zh-Hans')).intent).toBe('cancel');
+  });
+
   it('"menu" is help with the menu view, and language names ask for that language', async () => {
     expect(await recognizer.recognize('menu', 'en')).toEqual({ intent: 'help', score: 1, entities: { view: 'menu' } });
     expect((await recognizer.recognize('can we talk in chinese', 'en')).entities.locale).toBe('zh-Hans');

@@ -16,7 +16,8 @@ import { SIGN_IN_COMPLETED_EVENT, type SignInIdentity, type SignInPort } from '.
 import { MainDialog } from '../../../dialogs/MainDialog.js';
 import { sayIn } from '../../../dialogs/messages.js';
 import { resolveLocale } from '../../../locales/i18n.js';
-import { KeywordRecognizer } from '../../../dialogs/recognizer/KeywordRecognizer.js';
+import { IntentRecognizer } from '../../../dialogs/recognizer/IntentRecognizer.js';
+import type { Recognizer } from '../../../dialogs/recognizer/Recognizer.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 
 export const SSN_HMAC_KEY = 'test-ssn-hmac-key';
@@ -91,8 +92,9 @@ export interface World {
 /**
  * A seeded database with a bot on it. Passing the world of an earlier call builds a new bot, state
  * and storage on the same database and clock: what a restart (or a second instance) looks like.
+ * It recognizes with the recognizer the bot runs with, unless a test passes another.
  */
-export async function createWorld(previous?: World): Promise<World> {
+export async function createWorld(previous?: World, recognizer: Recognizer = new IntentRecognizer()): Promise<World> {
   const database = previous?.database ?? (await createTestDatabase('pglite'));
   if (previous === undefined) await seedDemoIfEmpty(database.db, { ssnHmacKey: SSN_HMAC_KEY });
   const clock = previous?.clock ?? new Clock();
@@ -103,7 +105,7 @@ export async function createWorld(previous?: World): Promise<World> {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialog = new MainDialog({
-    recognizer: new KeywordRecognizer(),
+    recognizer,
     logger,
     db: database.db,
     signIn,
