@@ -35,6 +35,14 @@ describe('the data', () => {
     }
   });
 
+  it('every language folder names every language, so a parent can ask for any of them in their own words', () => {
+    for (const locale of LOCALES) {
+      const file = JSON.parse(readFileSync(new URL(`../../../locales/${locale}/nlu.json`, import.meta.url), 'utf8')) as { languageNames?: Record<string, string[]>; languageWords?: string[] };
+      expect({ locale, named: Object.keys(file.languageNames ?? {}).sort() }).toEqual({ locale, named: [...LOCALES].sort() });
+      expect({ locale, words: (file.languageWords ?? []).length > 0 }).toEqual({ locale, words: true });
+    }
+  });
+
   it('never trains on a held-out line', () => {
     const trained = new Set(training.map((e) => `${e.locale} ${normalizeForMatching(e.text)}`));
     expect(heldOut.filter((e) => trained.has(`${e.locale} ${normalizeForMatching(e.text)}`))).toEqual([]);
