@@ -1,6 +1,6 @@
 /**
  * The recognizer measured on the held-out file, which was written before the training data and is
- * never read to build the model. Figures at the time of writing: en 0.931, zh-Hans 0.947, es 0.931;
+ * never read to build the model. Figures at the time of writing: en 0.939, zh-Hans 0.931, es 0.933;
  * median latency about 0.03 ms per message.
  */
 import { describe, expect, it } from '@jest/globals';
@@ -130,10 +130,10 @@ describe('IntentRecognizer never answers off-topic text with confidence', () => 
   });
 
   it('below the threshold offers at most two real intents, best first', async () => {
-    const recognition = await recognizer.recognize('child support', 'en');
+    const recognition = await recognizer.recognize('pay', 'en');
     expect(recognition.intent).toBe('none');
     const alternatives = recognition.alternatives ?? [];
-    expect(alternatives.map((a) => a.intent).sort()).toEqual(['balance', 'disbursements']);
+    expect(alternatives.map((a) => a.intent).sort()).toEqual(['last_payment', 'payment_history']);
     expect(alternatives[0]?.score).toBeGreaterThanOrEqual(alternatives[1]?.score ?? 1);
   });
 });

@@ -43,7 +43,7 @@ function sender(client: DialogTestClient, tag: string): (text: string) => Promis
 
 const LANGUAGES = [
   // [tag, locale, an ambiguous question the real recognizer is unsure of, its two likeliest answers, a miss, thanks]
-  ['en-US', 'en', 'child support', ['disbursements', 'balance'], 'zebras', 'thank you'],
+  ['en-US', 'en', 'pay', ['payment_history', 'last_payment'], 'zebras', 'thank you'],
   ['zh-CN', 'zh-Hans', '账户', ['sign_in', 'statement'], '紫色的长颈鹿', '谢谢'],
   ['es-US', 'es', 'cuenta', ['sign_in', 'statement'], 'jirafas moradas', 'gracias'],
 ] as const;
