@@ -43,7 +43,7 @@ import { seedDemoIfEmpty } from './db/seed.js';
 import { findConversation } from './db/repositories/directline.js';
 import { DatabaseStorage } from './db/storage.js';
 import type { Database } from './db/schema.js';
-import { KeywordRecognizer } from './dialogs/recognizer/KeywordRecognizer.js';
+import { IntentRecognizer } from './dialogs/recognizer/IntentRecognizer.js';
 import { MainDialog } from './dialogs/MainDialog.js';
 import { SIGN_IN_COMPLETED_EVENT } from './dialogs/auth/ports.js';
 
@@ -90,7 +90,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const accessors = createStateAccessors(conversationState, userState);
-  const recognizer = new KeywordRecognizer();
+  const recognizer = new IntentRecognizer();
   const signIn = new SignInService({ db, publicUrl: config.publicUrl });
   const now = options.now ?? ((): Date => new Date());
   // Office email: the dialog queues, this worker (one per instance, sharing the outbox) delivers.

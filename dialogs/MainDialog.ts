@@ -17,6 +17,7 @@ import { conversationMetLock } from '../db/repositories/audit.js';
 import { endSessions } from '../db/repositories/sessions.js';
 import type { Database } from '../db/schema.js';
 import { BALANCE_DIALOG, BalanceDialog } from './account/BalanceDialog.js';
+import { CLARIFY_DIALOG, ClarifyDialog, isClarified } from './clarify/ClarifyDialog.js';
 import { DISBURSEMENTS_DIALOG, DisbursementsDialog } from './account/DisbursementsDialog.js';
 import { LAST_PAYMENT_DIALOG, LastPaymentDialog } from './account/LastPaymentDialog.js';
 import { menuFor } from './account/menu.js';
@@ -92,7 +93,11 @@ export class MainDialog extends InterruptibleDialog {
       pin_help: { dialogId: PIN_HELP_DIALOG },
       greeting: say('greeting.reply'),
       cancel: say('cancel.nothing'),
-      none: say('none.reply'),
+      // Not understood: offer the likeliest choices, then a person (see ClarifyDialog).
+      none: { dialogId: CLARIFY_DIALOG },
+      goodbye: say('goodbye.reply'),
+      // SMS reminders are another piece of work: say honestly that they are not there yet.
+      reminders: say('reminders.unavailable'),
       help: {
         reply: async (step, recognition) => {
           await step.context.sendActivity(await menuFor(this.deps, step.context, recognition.entities.view === 'menu' ? 'menu' : 'help'));
@@ -115,6 +120,7 @@ export class MainDialog extends InterruptibleDialog {
     this.addDialog(new SignInDialog(this.deps));
     this.addDialog(new PinHelpDialog(this.deps));
     if (officeOutbox !== undefined) this.addDialog(new ContactOfficeDialog(this.deps, officeOutbox));
+    this.addDialog(new ClarifyDialog(recognizer));
     this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.finalStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }
@@ -135,6 +141,11 @@ export class MainDialog extends InterruptibleDialog {
     }
     if (activity.type === ActivityTypes.Message) return super.onContinueDialog(innerDc);
     if (isSignInCompleted(activity) && leafDialogId(innerDc) === SIGN_IN_WAIT_DIALOG) return super.onContinueDialog(innerDc);
+    // Waiting only for a "did you mean" answer is not waiting: a finished sign-in still signs in.
+    if (isSignInCompleted(activity) && leafDialogId(innerDc) === CLARIFY_DIALOG) {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(MAIN_WATERFALL);
+    }
     this.logger?.info({ activityType: activity.type }, 'non-message activity ignored by the active dialog');
     return Dialog.EndOfTurn;
   }
@@ -156,6 +167,8 @@ export class MainDialog extends InterruptibleDialog {
       await this.closeConversation(step.context);
       return step.endDialog();
     }
+    const chosen = (step.options as { chosen?: Recognition } | undefined)?.chosen;
+    if (chosen !== undefined) return this.follow(step, chosen);
     if (step.context.activity.type !== ActivityTypes.Message) {
       // A sign-in finished while nothing was waiting for it still signs the parent in.
       if (isSignInCompleted(step.context.activity)) return step.beginDialog(SIGN_IN_DIALOG, { fromEvent: true } satisfies SignInOptions);
@@ -176,6 +189,10 @@ export class MainDialog extends InterruptibleDialog {
     }
     const recognition = await this.recognizer.recognize(text, this.locale(step.context));
     this.logger?.debug({ intent: recognition.intent, score: recognition.score }, 'message routed');
+    return this.follow(step, recognition);
+  }
+
+  private async follow(step: WaterfallStepContext, recognition: Recognition): Promise<DialogTurnResult> {
     const route = this.routes[recognition.intent];
     if ('dialogId' in route) return step.beginDialog(route.dialogId, recognition);
     await route.reply(step, recognition);
@@ -185,6 +202,12 @@ export class MainDialog extends InterruptibleDialog {
   private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     // A dialog waiting for "more" or a case got another question: route this same message afresh.
     if (isReroute(step.result)) return step.replaceDialog(MAIN_WATERFALL);
+    // The parent picked one of the offered choices: answer it for the question first asked.
+    if (isClarified(step.result)) {
+      step.context.activity.text = step.result.text;
+      const chosen: Recognition = { intent: step.result.clarified, score: 1, entities: {} };
+      return step.replaceDialog(MAIN_WATERFALL, { chosen });
+    }
     return step.endDialog(step.result);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { readDisbursements } from '../../db/account/disbursements.js';
+import { readLastPayment } from '../../db/account/payments.js';
 import { caseLabel } from '../cases/CaseChoiceDialog.js';
 import { parseDateRange } from '../dates/dateRange.js';
 import type { AccountDeps } from '../deps.js';
@@ -58,7 +59,18 @@ export class DisbursementsDialog extends AccountQuestionDialog {
         ? say('disbursements.line_case', { date: row[0] ?? '', amount: row[1] ?? '', method: row[2] ?? '', caseEnding: row[3] ?? '' })
         : say('disbursements.line', { date: row[0] ?? '', amount: row[1] ?? '', method: row[2] ?? '' }),
     );
+    // "When will I get my money?": the latest payment not yet passed on is the next money out.
+    const pending: string[] = [];
+    if (range === null) {
+      for (const item of receiving) {
+        const last = await readLastPayment(this.deps.db, personId, item.caseNumber, asOf);
+        if (last === null || last.disbursement !== null) continue;
+        const vars = { amount: formatMoney(last.payment.amountCents), date: formatDate(last.payment.receivedOn, locale), caseEnding: lastFour(item.caseNumber) };
+        pending.push(say(several ? 'disbursements.pending_case' : 'disbursements.pending', vars));
+      }
+    }
     const footer = [
+      ...pending,
       range === null
         ? say('disbursements.latest', { shown: page.disbursements.length, count: page.count })
         : say('disbursements.total_range', { amount: formatMoney(page.totalCents), count: page.count, range: rangeWords(say, locale, range) }),

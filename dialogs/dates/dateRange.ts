@@ -71,20 +71,59 @@ function lastMonths(months: number, today: string): DateRange {
   return { from: start.toISOString().slice(0, 10), to: today };
 }
 
-function findMonth(text: string, raw: string): number | undefined {
-  const zh = /(?:^|[^\d一二三四五六七八九十个])(十[一二]?|[一二三四五六七八九]|1[0-2]|0?[1-9])\s*月/u.exec(raw);
-  if (zh?.[1] !== undefined) return chineseNumber(zh[1].replace(/^0/, ''));
-  for (const [index, name] of ES_MONTHS.entries()) if (new RegExp(`\\b${name}\\b`, 'u').test(text)) return index + 1;
-  if (/\bsetiembre\b/u.test(text)) return 9;
-  for (const [index, name] of EN_MONTHS.entries()) {
-    // "may" is also a verb: only "in May", "for May", "May 2026" name the month.
-    const pattern = name === 'may' ? /\b(?:in|for|during|of) may\b|\bmay \d{4}\b/u : new RegExp(`\\b${name}\\b`, 'u');
-    if (pattern.test(text)) return index + 1;
-  }
-  for (const [index, name] of EN_SHORT.entries()) if (name !== '' && new RegExp(`\\b${name}\\b`, 'u').test(text)) return index + 1;
-  return undefined;
+interface MonthMention {
+  readonly month: number;
+  /** A year written next to the month ("March 2026", "2026年3月", "3/2026"). */
+  readonly year?: number;
+  readonly index: number;
 }
 
+const ZH_MONTH = /(?:(20\d{2})\s*年\s*)?(十[一二]?|[一二三四五六七八九]|1[0-2]|0?[1-9])\s*月/gu;
+const NUMERIC_MONTH = /(?<![\d/])(1[0-2]|0?[1-9])\s*[/-]\s*(20\d{2})(?![\d/])/gu;
+
+/**
+ * Every month named in the text, in the order written. Chinese months are read from the raw text
+ * (the normalized form is the same for Han characters), Latin names from the normalized one.
+ */
+function findMonths(text: string, raw: string): MonthMention[] {
+  const found: MonthMention[] = [];
+  for (const match of raw.matchAll(ZH_MONTH)) {
+    const before = raw[(match.index ?? 0) - 1] ?? '';
+    if (match[1] === undefined && /[\d一二三四五六七八九十个]/u.test(before)) continue;
+    const month = chineseNumber((match[2] ?? '').replace(/^0/, ''));
+    if (month !== undefined) found.push({ month, ...(match[1] === undefined ? {} : { year: Number(match[1]) }), index: match.index ?? 0 });
+  }
+  if (found.length > 0) return found;
+  // Read from the raw text: normalizing turns the slash into a space.
+  for (const match of raw.matchAll(NUMERIC_MONTH)) {
+    found.push({ month: Number(match[1]), year: Number(match[2]), index: match.index ?? 0 });
+  }
+  const names: [RegExp, number][] = [
+    ...ES_MONTHS.map((name, index): [RegExp, number] => [new RegExp(`\\b${name}\\b`, 'gu'), index + 1]),
+    [/\bsetiembre\b/gu, 9],
+    // "may" is also a verb: only "in May", "for May", "May 2026", "to May" name the month.
+    ...EN_MONTHS.map((name, index): [RegExp, number] => [
+      name === 'may' ? /\b(?:in|for|during|of|to|from|since|through|until|and) may\b|\bmay \d{4}\b/gu : new RegExp(`\\b${name}\\b`, 'gu'),
+      index + 1,
+    ]),
+    ...EN_SHORT.flatMap((name, index): [RegExp, number][] => (name === '' ? [] : [[new RegExp(`\\b${name}\\b`, 'gu'), index + 1]])),
+  ];
+  for (const [pattern, month] of names) {
+    for (const match of text.matchAll(pattern)) {
+      const end = (match.index ?? 0) + match[0].length;
+      const year = /^ (?:de |del )?(20\d{2})\b/u.exec(text.slice(end))?.[1];
+      found.push({ month, ...(year === undefined ? {} : { year: Number(year) }), index: match.index ?? 0 });
+    }
+  }
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** "since", "desde", "从…起": the range runs from the month to today ("from March" alone stays March). */
+const SINCE = /\b(?:since|desde|starting|beginning)\b/u;
+const ZH_SINCE = /(?:自从|自|从)[^到至]*月(?!.*[到至])|月份?(?:以来|起|开始|至今)/u;
+/** Two months joined by "to", "through", "-", "a", "hasta", "到", "至" make one range. */
+const BETWEEN = /\b(?:to|through|thru|till|until|and|a|al|hasta|y)\b| - /u;
+const ZH_BETWEEN = /到|至|和|－|-|~/u;
 /** The range named in `text`, or null when it names none (then the caller shows the latest). */
 export function parseDateRange(input: string, today: string): DateRange | null {
   const text = normalizeForMatching(input);
@@ -105,10 +144,21 @@ export function parseDateRange(input: string, today: string): DateRange | null {
 
   const yearMatch = /(?:^|\D)(20\d{2})(?:\D|$)/u.exec(raw);
   const explicitYear = yearMatch?.[1] === undefined ? undefined : Number(yearMatch[1]);
-  const month = findMonth(text, raw);
-  if (month !== undefined) {
-    const year = explicitYear ?? (month > now.month ? now.year - 1 : now.year);
-    return monthRange(year, month, today);
+  const [first, second] = findMonths(text, raw);
+  if (first !== undefined) {
+    const latestYear = (mention: MonthMention): number => mention.year ?? explicitYear ?? (mention.month > now.month ? now.year - 1 : now.year);
+    if (second !== undefined && (BETWEEN.test(text) || ZH_BETWEEN.test(raw))) {
+      const endYear = latestYear(second);
+      const startYear = first.year ?? (first.month <= second.month ? endYear : endYear - 1);
+      const end = monthRange(endYear, second.month, today);
+      const start = iso(startYear, first.month, 1);
+      if (start <= end.to) return { from: start, to: end.to };
+    }
+    if (SINCE.test(text) || ZH_SINCE.test(raw)) {
+      const start = iso(latestYear(first), first.month, 1);
+      return { from: start, to: today };
+    }
+    return monthRange(latestYear(first), first.month, today);
   }
   if (/\bthis year\b|\beste ano\b/u.test(text) || /今年/u.test(raw)) return yearRange(now.year, today);
   if (explicitYear !== undefined && explicitYear <= now.year) return yearRange(explicitYear, today);

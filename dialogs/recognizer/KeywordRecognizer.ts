@@ -8,6 +8,7 @@
  * loses to any real request in the same message.
  */
 import type { Locale } from '../../locales/i18n.js';
+import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeForMatching } from './normalize.js';
 import type { Intent, Recognition, RecognitionEntities, Recognizer } from './Recognizer.js';
 
@@ -127,12 +128,15 @@ const RULES: readonly Rule[] = [
   { intent: 'greeting', weight: 0.4, phrases: ['你好', '您好', '嗨', '早上好', '下午好', '晚上好', '哈喽'] },
   { intent: 'greeting', weight: 0.4, phrases: ['hola', 'buenos días', 'buenas tardes', 'buenas noches', 'buenas', 'saludos'] },
 
-  // language: naming a language switches to it
-  { intent: 'language', weight: 0.9, phrases: ['english', 'inglés', '英文', '英语', 'in english', 'en inglés'], entities: { locale: 'en' } },
-  { intent: 'language', weight: 0.9, phrases: ['中文', '汉语', '普通话', '华语', '简体中文', '国语', 'chinese', 'mandarin', 'chino', 'mandarín'], entities: { locale: 'zh-Hans' } },
-  { intent: 'language', weight: 0.9, phrases: ['español', 'spanish', 'castellano', '西班牙语', '西班牙文', 'en español'], entities: { locale: 'es' } },
-  { intent: 'language', weight: 0.8, phrases: ['language', 'change language', 'languages', '语言', '切换语言', '换语言', 'idioma', 'cambiar idioma', 'cambiar de idioma', 'lengua'] },
 ];
+
+/** Naming a language switches to it; the names live with each language (`locales/<lang>/nlu.json`). */
+function languageRules(lexicon: Lexicon): Rule[] {
+  return [
+    ...[...lexicon.languageNames].map(([locale, phrases]): Rule => ({ intent: 'language', weight: 0.9, phrases, entities: { locale } })),
+    { intent: 'language', weight: 0.8, phrases: lexicon.languageWords },
+  ];
+}
 
 const LATIN = /[a-z0-9]/;
 
@@ -157,7 +161,7 @@ function compile(rule: Rule, raw: string): CompiledPhrase {
   return { rule, phrase, test: (text) => pattern.test(text) };
 }
 
-const COMPILED: readonly CompiledPhrase[] = RULES.flatMap((rule) => rule.phrases.map((p) => compile(rule, p)));
+const COMPILED: readonly CompiledPhrase[] = [...RULES, ...languageRules(loadLexicon())].flatMap((rule) => rule.phrases.map((p) => compile(rule, p)));
 
 /** Characters that carry meaning: spaces do not make a text "longer" for coverage. */
 function weightOf(text: string): number {

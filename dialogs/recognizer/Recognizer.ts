@@ -17,6 +17,8 @@ export const INTENTS = [
   'cancel',
   'greeting',
   'language',
+  'reminders',
+  'goodbye',
   'none',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
@@ -39,6 +41,11 @@ export interface Recognition {
   /** Confidence in [0, 1]. */
   score: number;
   entities: RecognitionEntities;
+  /**
+   * Only on `none` from a recognizer that had a guess below its threshold: the likeliest intents,
+   * best first (at most two), for the bot to offer as choices.
+   */
+  alternatives?: readonly { readonly intent: Exclude<Intent, 'none'>; readonly score: number }[];
 }
 
 /**

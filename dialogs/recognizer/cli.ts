@@ -1,16 +1,23 @@
 /**
- * `npm run nlu -- "TEXT" [--locale L]` and `npm run nlu -- eval FILE` (see INTERFACES.md). Reads no
- * configuration: the keyword recognizer needs none.
+ * `npm run nlu -- "TEXT" [--locale L]` and `npm run nlu -- eval FILE` (see INTERFACES.md), and
+ * `npm run nlu -- build`, which retrains the committed model from `locales/<lang>/nlu.train.jsonl`.
+ * Reads no configuration.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { LOCALES, resolveLocale } from '../../locales/i18n.js';
 import { evaluate, parseEvalFile } from './evaluate.js';
-import { KeywordRecognizer } from './KeywordRecognizer.js';
+import { buildModel, IntentRecognizer, MODEL_FILE } from './IntentRecognizer.js';
 
-const USAGE = 'usage: npm run nlu -- "TEXT" [--locale L]\n       npm run nlu -- eval FILE';
+const USAGE = 'usage: npm run nlu -- "TEXT" [--locale L]\n       npm run nlu -- eval FILE\n       npm run nlu -- build';
 
 async function main(args: readonly string[]): Promise<number> {
-  const recognizer = new KeywordRecognizer();
+  if (args[0] === 'build') {
+    const model = buildModel();
+    writeFileSync(MODEL_FILE, `${JSON.stringify(model)}\n`);
+    console.log(`model ${model.source}: ${Object.keys(model.classifier.weights).length} features`);
+    return 0;
+  }
+  const recognizer = new IntentRecognizer();
   if (args[0] === 'eval') {
     const file = args[1];
     if (file === undefined) {
@@ -43,7 +50,8 @@ async function main(args: readonly string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  console.log(JSON.stringify(await recognizer.recognize(text, locale)));
+  const { intent, score, entities } = await recognizer.recognize(text, locale);
+  console.log(JSON.stringify({ intent, score, entities }));
   return 0;
 }
 

@@ -327,7 +327,7 @@ describe('while waiting for sign-in', () => {
     const help = await chat.say('help');
     expect(texts(help)[0]).toBe(helpText('en'));
     expect(texts(help)[1]).toBe(en('auth.sign_in_reminder', { url: linkOf(help.slice(1)), count: 10 }));
-    const other = await chat.say('what now');
+    const other = await chat.say('the sky is green today');
     expect(texts(other)).toEqual([en('auth.sign_in_reminder', { url: linkOf(other), count: 10 })]);
     expect(linkOf(other)).not.toBe(first);
     expect(texts(await chat.say('cancel'))).toEqual([en('cancel.done')]);

@@ -18,7 +18,8 @@ import { MainDialog } from '../../../dialogs/MainDialog.js';
 import type { DocumentPort } from '../../../dialogs/documents/ports.js';
 import { sayIn } from '../../../dialogs/messages.js';
 import { resolveLocale } from '../../../locales/i18n.js';
-import { KeywordRecognizer } from '../../../dialogs/recognizer/KeywordRecognizer.js';
+import { IntentRecognizer } from '../../../dialogs/recognizer/IntentRecognizer.js';
+import type { Recognizer } from '../../../dialogs/recognizer/Recognizer.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../helpers/database.js';
 
 export const SSN_HMAC_KEY = 'test-ssn-hmac-key';
@@ -123,13 +124,15 @@ export interface World {
  * A seeded database with a bot on it. Passing the world of an earlier call builds a new bot, state
  * and storage on the same database and clock: what a restart (or a second instance) looks like.
  * `kind`: the database for a new world (PostgreSQL only when the run provides one).
+ * It recognizes with the recognizer the bot runs with, unless a test passes another in `extra`.
  */
 export async function createWorld(
   previous?: World,
   kind: DatabaseKind = 'pglite',
-  extra: { documents?: (world: Pick<World, 'database' | 'clock'>) => DocumentPort } = {},
+  extra: { documents?: (world: Pick<World, 'database' | 'clock'>) => DocumentPort; recognizer?: Recognizer } = {},
 ): Promise<World> {
   const database = previous?.database ?? (await createTestDatabase(kind));
+  const recognizer = extra.recognizer ?? new IntentRecognizer();
   if (previous === undefined) await seedDemoIfEmpty(database.db, { ssnHmacKey: SSN_HMAC_KEY });
   const clock = previous?.clock ?? new Clock();
   const signIn = previous?.signIn ?? new FakeSignIn(clock);
@@ -139,7 +142,7 @@ export async function createWorld(
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialog = new MainDialog({
-    recognizer: new KeywordRecognizer(),
+    recognizer,
     logger,
     db: database.db,
     signIn,

@@ -1,0 +1,134 @@
+/**
+ * The recognizer the bot uses: exact rules where they are exact, a classifier where they are not.
+ *
+ * 1. Rules first, and only where a rule is certain: SMS carrier words ("STOP", "START") are left to
+ *    the carrier; a message that is exactly a command phrase ("menu", "last payment", "中文") gets
+ *    that command; naming a language asks for it; a bare answer word ("no", "不要", "más") is an
+ *    answer to whatever prompt is waiting, never a request (a "no" read as cancel would throw away
+ *    the question being answered).
+ * 2. Otherwise a logistic regression over words, character n-grams and Han characters, trained on
+ *    the utterance files of every language (`npm run nlu -- build` writes the committed model),
+ *    decides. Its answer stands only at or above `RECOGNITION_THRESHOLD`; below it, or when the
+ *    classifier says off-topic, the answer is `none`, with the likeliest intents as `alternatives`
+ *    so the bot can ask "did you mean…?" instead of guessing.
+ * A message made mostly of words the training data never saw ("my son plays soccer") cannot score
+ * high: the classifier's probability is scaled down by how little of the message it knows.
+ * Entities (the language asked for, the order view) come from the rules when the rules and the
+ * classifier agree on the intent.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { LOCALES, translator, type Locale } from '../../locales/i18n.js';
+import type { EvalExample } from './evaluate.js';
+import { featuresOf, Vocabulary, type VocabularyModel } from './features.js';
+import { KeywordRecognizer } from './KeywordRecognizer.js';
+import { loadLexicon, loadTrainingData, localeFile, type Lexicon } from './lexicon.js';
+import { normalizeForMatching } from './normalize.js';
+import type { Intent, Recognition, Recognizer } from './Recognizer.js';
+import { SoftmaxRegression, type SoftmaxModel } from './SoftmaxRegression.js';
+
+/** Below this the classifier's best guess is offered as a choice, never acted on. */
+export const RECOGNITION_THRESHOLD = 0.5;
+/** An alternative is worth offering only if the classifier gives it at least this much. */
+const ALTERNATIVE_FLOOR = 0.1;
+/** Below this share of known words and characters, confidence shrinks (quadratically). */
+const MIN_COVERAGE = 0.6;
+/** Evidence per feature kind (see features.ts): overlapping character n-grams count less than words. */
+const FEATURE_WEIGHTS: Readonly<Record<string, number>> = { w: 1, b: 1, c: 0.5, h: 1 };
+const EPOCHS = 8;
+
+const weightOf = (feature: string): number => FEATURE_WEIGHTS[feature.slice(0, 1)] ?? 1;
+
+/** The words prompts wait for (yes, no, more), in every language, from the texts that name them. */
+function answerWords(): Set<string> {
+  const keys = ['common.yes_words', 'common.no_words', 'history.more_words'];
+  return new Set(LOCALES.flatMap((locale) => keys.flatMap((key) => translator(locale)(key).split('|'))).map(normalizeForMatching));
+}
+
+/** The committed model: the classifier, the vocabulary it corrects against, and what it was built from. */
+export interface IntentModel {
+  /** Hash of the training files and word lists; a test fails when they change without a rebuild. */
+  readonly source: string;
+  readonly vocabulary: VocabularyModel;
+  readonly classifier: SoftmaxModel<Intent>;
+}
+
+export const MODEL_FILE = new URL('./model.json', import.meta.url);
+
+/** What the model is built from, hashed: every language's training file and word lists. */
+export function trainingSourceHash(locales: readonly Locale[] = LOCALES): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ FEATURE_WEIGHTS, EPOCHS }));
+  for (const locale of locales) {
+    for (const name of ['nlu.json', 'nlu.train.jsonl']) hash.update(readFileSync(localeFile(locale, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Trains from the files under `locales/<lang>/` (about a second; `npm run nlu -- build`). */
+export function buildModel(training: readonly EvalExample[] = loadTrainingData(), lexicon: Lexicon = loadLexicon()): IntentModel {
+  const vocabulary = Vocabulary.fromTexts(
+    training.map((example) => example.text),
+    lexicon,
+  );
+  const examples = training.map((example) => ({ label: example.intent, features: featuresOf(example.text, lexicon, vocabulary).features }));
+  const classifier = new SoftmaxRegression(examples, { weightOf, epochs: EPOCHS });
+  return { source: trainingSourceHash(), vocabulary: vocabulary.toJSON(), classifier: classifier.toJSON() };
+}
+
+export function loadModel(): IntentModel {
+  return JSON.parse(readFileSync(MODEL_FILE, 'utf8')) as IntentModel;
+}
+
+export interface IntentRecognizerOptions {
+  /** Defaults to the committed model; tests may pass one built from other data. */
+  readonly model?: IntentModel;
+  readonly lexicon?: Lexicon;
+}
+
+export class IntentRecognizer implements Recognizer {
+  private readonly keywords = new KeywordRecognizer();
+  private readonly lexicon: Lexicon;
+  private readonly vocabulary: Vocabulary;
+  private readonly classifier: SoftmaxRegression<Intent>;
+  private readonly answers = answerWords();
+
+  constructor(options: IntentRecognizerOptions = {}) {
+    this.lexicon = options.lexicon ?? loadLexicon();
+    const model = options.model ?? loadModel();
+    this.vocabulary = Vocabulary.fromJSON(model.vocabulary);
+    this.classifier = SoftmaxRegression.fromJSON(model.classifier, { weightOf });
+  }
+
+  async recognize(text: string, _locale?: Locale): Promise<Recognition> {
+    return this.recognizeSync(text);
+  }
+
+  recognizeSync(text: string): Recognition {
+    const normalized = normalizeForMatching(text);
+    if (normalized === '' || this.lexicon.carrierWords.has(normalized)) return { intent: 'none', score: 1, entities: {} };
+    const rule = this.keywords.recognizeSync(text);
+    if (rule.score === 1 && rule.intent !== 'none') return rule;
+    if (rule.intent === 'language' && rule.entities.locale !== undefined) return rule;
+    if (this.answers.has(normalized)) return { intent: 'none', score: 1, entities: {} };
+
+    const { features, coverage } = featuresOf(text, this.lexicon, this.vocabulary);
+    const { ranked } = this.classifier.classify(features);
+    const best = ranked[0];
+    // Unknown words weaken every guess alike: the scale applies to the best one and the alternatives.
+    const known = Math.min(1, coverage / MIN_COVERAGE) ** 2;
+    const confidence = (best?.probability ?? 0) * known;
+    if (best !== undefined && best.label !== 'none' && confidence >= RECOGNITION_THRESHOLD) {
+      return { intent: best.label, score: round(confidence), entities: rule.intent === best.label ? { ...rule.entities } : {} };
+    }
+    if (best === undefined || best.label === 'none') return { intent: 'none', score: round(best?.probability ?? 1), entities: {} };
+    const alternatives = ranked
+      .flatMap((r) => (r.label === 'none' || r.probability * known < ALTERNATIVE_FLOOR ? [] : [{ intent: r.label, score: round(r.probability * known) }]))
+      .slice(0, 2);
+    return { intent: 'none', score: round(1 - confidence), entities: {}, ...(alternatives.length === 0 ? {} : { alternatives }) };
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
