@@ -59,7 +59,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const started = performance.now();
   const logger = options.logger ?? createLogger();
 
-  const database = await openDatabase(config);
+  // A dropped connection is logged by its code and survived: the next query opens a fresh one.
+  const database = await openDatabase(config, {
+    onConnectionError: (code) => logger.warn({ code }, 'database connection lost'),
+  });
   const { db } = database;
   try {
     await migrateToLatest(db);

@@ -48,9 +48,11 @@ export function createTurnErrorHandler({ conversationState, logger }: TurnErrorH
       },
       'turn failed',
     );
+    let told = true;
     try {
       await context.sendActivity(sayIn(sessionOf(context).locale())('errors.generic'));
     } catch {
+      told = false;
       logger.error({ code: 'internal', correlationId }, 'could not tell the user about the failed turn');
     }
     try {
@@ -58,5 +60,8 @@ export function createTurnErrorHandler({ conversationState, logger }: TurnErrorH
     } catch {
       logger.error({ code: 'state_conflict', correlationId }, 'could not clear conversation state');
     }
+    // Silence would leave the parent waiting: the channel answers its own failure instead (Direct
+    // Line a 503 that Web Chat shows as "send failed, retry").
+    if (!told) throw root;
   };
 }
