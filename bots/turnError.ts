@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConversationState, TurnContext } from 'botbuilder';
-import { redactText, type Logger } from '../channels/logger.js';
+import { redactText } from '../db/sensitive.js';
+import type { Logger } from '../channels/logger.js';
 import { DialogContextError } from 'botbuilder-dialogs';
 import { isAppError, type AppErrorCode } from '../db/errors.js';
 import { sessionOf } from '../dialogs/language/turnLanguage.js';

@@ -3,6 +3,7 @@
  * and any free text passes through `redactText`, which masks anything shaped like an SSN or a PIN.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { maskSensitive, redactText } from '../db/sensitive.js';
 
 export type { Logger };
 
@@ -27,23 +28,15 @@ const REDACT_PATHS = [
   'activity.value',
 ];
 
-/** Masks 9-digit SSN shapes (with or without separators) and standalone 4-6 digit runs (PINs). */
-export function redactText(input: string): string {
-  return input
-    .replace(/\b\d{3}[\s.-]?\d{2}[\s.-]?\d{4}\b/g, '[redacted-ssn]')
-    .replace(/(?<![\d$.,-])\d{4,6}(?![\d.,-])/g, '[redacted-number]');
-}
+/** Log redaction: one definition of an SSN or PIN with the parsers, in db/sensitive.ts. */
+export { redactText };
 
 /**
- * For transcripts a parent may read back (the Direct Line echo): SSN shapes and standalone 5-digit
- * runs (PINs) become dots of the same shape, so the chat never shows them even as the parent's own
+ * For transcripts a parent may read back (the Direct Line echo): whatever the bot would take for an
+ * SSN or PIN becomes dots of the same shape, so the chat never shows it even as the parent's own
  * words. Zip codes are masked too; that is the price of never storing a PIN.
  */
-export function maskSensitiveNumbers(input: string): string {
-  return input
-    .replace(/(?<!\d)\d{3}([\s.-]?)\d{2}([\s.-]?)\d{4}(?!\d)/g, (_m, a: string, b: string) => `•••${a}••${b}••••`)
-    .replace(/(?<![\d$.,])\d{5}(?![\d.,])/g, '•••••');
-}
+export const maskSensitiveNumbers = maskSensitive;
 
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
