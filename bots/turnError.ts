@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationState, TurnContext } from 'botbuilder';
 import { redactText } from '../db/sensitive.js';
-import type { Logger } from '../channels/logger.js';
+import type { Log } from '../dialogs/log.js';
 import { DialogContextError } from 'botbuilder-dialogs';
 import { isAppError, type AppErrorCode } from '../db/errors.js';
 import { sessionOf } from '../dialogs/language/turnLanguage.js';
@@ -13,7 +13,7 @@ import { sayIn } from '../dialogs/messages.js';
 
 export interface TurnErrorHandlerDeps {
   conversationState: ConversationState;
-  logger: Logger;
+  logger: Log;
 }
 
 export type TurnErrorHandler = (context: TurnContext, error: Error) => Promise<void>;
