@@ -22,9 +22,12 @@ export interface DatabaseTarget {
   readonly databaseUrl: string | null;
   /** PGlite folder or `memory://`. */
   readonly pgliteDir: string;
-  /** Longest a statement may run (lock waits included) before the server cancels it. */
+  /**
+   * Longest a statement may run (lock waits included) before the server cancels it. Absent or 0:
+   * no limit, for migrations and imports, which may wait on another instance's lock or run long.
+   */
   readonly databaseStatementTimeoutMs?: number;
-  /** Longest a query waits for a connection (from the pool, or a new one) before it fails. */
+  /** Longest a query waits for a connection (from the pool, or a new one) before it fails; absent or 0: no limit. */
   readonly databaseConnectTimeoutMs?: number;
 }
 
@@ -40,8 +43,6 @@ export interface OpenDatabase {
 }
 
 const DATE_OID = 1082;
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 /** The client-side deadline trails the server's, so a live server always reports its own cancel. */
 const CLIENT_GRACE_MS = 1000;
 
@@ -92,16 +93,21 @@ function guardedPool(pool: pg.Pool): PostgresPool {
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
   if (target.databaseUrl !== null) {
-    const statementTimeoutMs = target.databaseStatementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    const statementTimeoutMs = target.databaseStatementTimeoutMs ?? 0;
+    const limited = statementTimeoutMs > 0;
     const report = (error: unknown): void => options.onConnectionError?.(databaseErrorCode(error));
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
       max: 10,
-      connectionTimeoutMillis: target.databaseConnectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      statement_timeout: statementTimeoutMs,
-      query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
-      // A transaction left open by a crashed turn must not hold its locks for ever.
-      idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+      connectionTimeoutMillis: target.databaseConnectTimeoutMs ?? 0,
+      ...(limited
+        ? {
+            statement_timeout: statementTimeoutMs,
+            query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
+            // A transaction left open by a crashed turn must not hold its locks for ever.
+            idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+          }
+        : {}),
       keepAlive: true,
       types: {
         getTypeParser: (oid: number, format?: 'text' | 'binary') =>

@@ -5,7 +5,9 @@
  * Run against a real PostgreSQL server (a throwaway database) whenever DATABASE_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
 import pg from 'pg';
+import { openDatabase } from '../db/connect.js';
 import { AppError } from '../db/errors.js';
 import { databaseErrorCode, isBrokenConnection, isDatabaseOutage } from '../db/health.js';
 import { sayIn } from '../dialogs/messages.js';
@@ -80,6 +82,20 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres')) {
       }
       return false;
     };
+
+    it('bounds the serving pool, not a maintenance connection (migrations may wait on another instance)', async () => {
+      const serving = await openDatabase({ databaseUrl: database.url, pgliteDir: 'memory://', databaseStatementTimeoutMs: 1500 });
+      const maintenance = await openDatabase({ databaseUrl: database.url, pgliteDir: 'memory://' });
+      try {
+        const show = async (db: typeof serving.db): Promise<string | undefined> =>
+          (await sql<{ timeout: string }>`select current_setting('statement_timeout') as timeout`.execute(db)).rows[0]?.timeout;
+        expect(await show(serving.db)).toBe('1500ms');
+        expect(await show(maintenance.db)).toBe('0');
+      } finally {
+        await serving.close();
+        await maintenance.close();
+      }
+    });
 
     it('survives its backends being terminated and answers the next turn without a restart', async () => {
       const chat = await DirectLineClient.start(app.baseUrl);
