@@ -49,20 +49,22 @@ export function createTurnErrorHandler({ conversationState, logger }: TurnErrorH
       },
       'turn failed',
     );
-    let told = true;
+    let unsent: unknown;
     try {
       await context.sendActivity(sayIn(sessionOf(context).locale())('errors.generic'));
-    } catch {
-      told = false;
-      logger.error({ code: 'internal', correlationId }, 'could not tell the user about the failed turn');
+    } catch (sendError) {
+      unsent = sendError;
+      logger.error({ code: isAppError(sendError) ? sendError.code : 'internal', correlationId }, 'could not tell the user about the failed turn');
     }
+    // Silence would leave the parent waiting: when the database could not even take the calm
+    // answer, the channel answers its own failure instead (Direct Line a 503 that Web Chat shows as
+    // "send failed, retry"), without first waiting on the same outage to clear the state. Other
+    // channels' delivery failures stay logged here.
+    if (isAppError(unsent, 'database_unavailable')) throw unsent;
     try {
       await conversationState.delete(context);
     } catch {
       logger.error({ code: 'state_conflict', correlationId }, 'could not clear conversation state');
     }
-    // Silence would leave the parent waiting: the channel answers its own failure instead (Direct
-    // Line a 503 that Web Chat shows as "send failed, retry").
-    if (!told) throw root;
   };
 }

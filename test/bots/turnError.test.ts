@@ -88,11 +88,11 @@ describe('createTurnErrorHandler', () => {
     const handler = createTurnErrorHandler({ conversationState, logger: createLogger({ level: 'silent' }) });
     // Direct Line stores replies in the database: when that is gone too, the post must fail (503).
     const adapter = new TestAdapter(async () => undefined);
+    const gone = new AppError('database_unavailable', 'gone');
     adapter.sendActivities = async () => {
-      throw new AppError('database_unavailable', 'gone');
+      throw gone;
     };
     const context = new TurnContext(adapter, { type: 'message', text: 'balance', locale: 'en-US', channelId: 'test', conversation: { id: 'c', isGroup: false, conversationType: 'personal', name: '' } });
-    const outage = new AppError('database_unavailable', 'the database went away');
-    await expect(handler(context, outage)).rejects.toBe(outage);
+    await expect(handler(context, new AppError('database_unavailable', 'the database went away'))).rejects.toBe(gone);
   });
 });
