@@ -155,6 +155,37 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres')) {
       expect(await chat.replies((t) => t.includes('saldo'))).toContain('saldo');
     });
 
+    it('fails the Direct Line post with 503 when even the calm answer cannot be stored, so Web Chat offers a retry', async () => {
+      const chat = await DirectLineClient.start(app.baseUrl, 'es');
+      await chat.replies();
+      await locker.query('begin');
+      await locker.query('lock table bot_state in access exclusive mode');
+      let status = 0;
+      let elapsed = 0;
+      try {
+        const started = Date.now();
+        const posted = fetch(`${app.baseUrl}/v3/directline/conversations/${chat.conversationId}/activities`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${chat.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'message', text: 'saldo' }),
+        });
+        // Once the parent's message is stored and the turn waits on the state, the log is shut too.
+        const waiting = async (): Promise<boolean> =>
+          Number((await admin.query<{ n: string }>("select count(*) as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'", [database.name])).rows[0]?.n) > 0;
+        expect(await until(waiting, 3000)).toBe(true);
+        await locker.query('lock table dl_activities in access exclusive mode');
+        const res = await posted;
+        status = res.status;
+        elapsed = Date.now() - started;
+      } finally {
+        await locker.query('rollback');
+      }
+      expect(status).toBe(503);
+      expect(elapsed).toBeLessThan(4 * STATEMENT_TIMEOUT_MS);
+      await chat.send('ayuda');
+      expect(await chat.replies((t) => t.includes('saldo'))).toContain('saldo');
+    });
+
     it('ends a turn stuck behind a lock within the statement timeout, calmly and in Chinese, well before 15 s', async () => {
       const chat = await DirectLineClient.start(app.baseUrl, 'zh-CN');
       await chat.replies();
