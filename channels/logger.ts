@@ -133,9 +133,11 @@ function scrubEntries(value: Record<string, unknown>, depth: number, seen: WeakS
     }
     const item = value[key];
     if (item === undefined) continue;
-    if (SENSITIVE_KEYS.has(normalizedKey(key))) out[key] = CENSOR;
-    else if (ID_KEYS.has(key) && typeof item === 'string' && ID_SHAPE.test(item)) out[key] = item;
-    else out[key] = scrub(item, depth + 1, seen);
+    // A map keyed by what a parent typed must not leak through its keys either.
+    const name = redactText(key);
+    if (SENSITIVE_KEYS.has(normalizedKey(key))) out[name] = CENSOR;
+    else if (ID_KEYS.has(key) && typeof item === 'string' && ID_SHAPE.test(item)) out[name] = item;
+    else out[name] = scrub(item, depth + 1, seen);
   }
   return out;
 }

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import { createLogger, maskSensitiveNumbers, redactText, scrub } from '../../channels/logger.js';
 import { closeServer, createHttpServer, listen, type Server } from '../../channels/server.js';
 import { loadConfig } from '../../config.js';
 import { startApp, type RunningApp } from '../../index.js';
 import { freePort } from '../helpers/app.js';
 import { DirectLineClient } from '../helpers/directline.js';
-import { acceptedSecrets } from '../helpers/secrets.js';
+import { acceptedSecrets, embedded, pinSpelling, ssnSpelling } from '../helpers/secrets.js';
 
 function sink(): { lines: string[]; entries: () => Record<string, unknown>[]; destination: Writable } {
   const lines: string[] = [];
@@ -17,6 +18,12 @@ function sink(): { lines: string[]; entries: () => Record<string, unknown>[]; de
     },
   });
   return { lines, destination, entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => [key, ...stringsIn(item)]);
 }
 
 describe('maskSensitiveNumbers', () => {
@@ -57,6 +64,24 @@ describe('logger', () => {
     expect(JSON.stringify(nested?.a)).not.toMatch(/\d/);
     expect(nested).toMatchObject({ a: { b: { c: { ssn: '[redacted]', note: 'my ssn is [redacted-ssn]' } } } });
     expect(JSON.stringify(headers)).not.toMatch(/abc|sid=1|"sig"|900111001/);
+  });
+
+  it('writes no SSN or PIN in any accepted spelling, under any field name at any depth', () => {
+    const { lines, destination } = sink();
+    const logger = createLogger({ destination });
+    const key = fc.constantFrom('note', 'detail', 'reason', 'x', 'input', 'ssnText', 'args');
+    fc.assert(
+      fc.property(fc.oneof(embedded(ssnSpelling), embedded(pinSpelling)), fc.array(key, { minLength: 1, maxLength: 6 }), ({ digits, text }, path) => {
+        const fields = path.reduceRight<unknown>((inner, name) => ({ [name]: inner }), [text, { text, [text]: 1 }]) as object;
+        lines.splice(0);
+        logger.info(fields, text);
+        // Every string as written, unescaped: a "\n" inside JSON must not hide a spelling from the check.
+        const written = lines.flatMap((line) => stringsIn(JSON.parse(line)));
+        expect(written.length).toBeGreaterThan(0);
+        for (const value of [...written, lines.join('\n')]) expect(acceptedSecrets(value)).not.toContain(digits);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('survives cycles, errors with causes and very deep objects', () => {
