@@ -14,6 +14,13 @@ export interface Config {
   readonly databaseUrl: string | null;
   /** Folder of the embedded database, or `memory://`. */
   readonly pgliteDir: string;
+  /**
+   * PostgreSQL: longest a statement may run, lock waits included. Direct Line and Twilio give up
+   * on a request at 15 s, so a turn's answer must come well before that even on a hung database.
+   */
+  readonly databaseStatementTimeoutMs: number;
+  /** PostgreSQL: longest a query waits for a connection before the turn fails calmly. */
+  readonly databaseConnectTimeoutMs: number;
   readonly seedDemo: boolean;
   /** Null when the development identity provider is mounted at `publicUrl/dev-idp`. */
   readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string } | null;
@@ -174,6 +181,16 @@ function limitsAndRetention(env: Env): Pick<Config, 'trustProxy' | 'rateLimits' 
   };
 }
 
+function milliseconds(env: Env, name: string, fallback: number, max: number): number {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 100 || ms > max) {
+    throw new ConfigError(`${name} must be a number of milliseconds from 100 to ${max}, not "${value}"`);
+  }
+  return ms;
+}
+
 /** Reads and validates the configuration; throws `ConfigError` naming the offending variable. */
 export function loadConfig(env: Env = process.env): Config {
   // "Production", " PRODUCTION " and "production" are one intent; none may run on development defaults.
@@ -194,6 +211,8 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = databaseUrlText === null ? null : url('DATABASE_URL', databaseUrlText, ['postgres:', 'postgresql:']);
   if (databaseUrl === null) developmentDefaults.push('DATABASE_URL (embedded PGlite)');
   const pgliteDir = text(env, 'PGLITE_DIR') ?? '.data/pglite';
+  const databaseStatementTimeoutMs = milliseconds(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 60_000);
+  const databaseConnectTimeoutMs = milliseconds(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3000, 60_000);
 
   const seedDemo = bool(env, 'SEED_DEMO', !production);
   if (seedDemo) developmentDefaults.push('SEED_DEMO (demo data)');
@@ -257,6 +276,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     databaseUrl,
     pgliteDir,
+    databaseStatementTimeoutMs,
+    databaseConnectTimeoutMs,
     seedDemo,
     oidc: oidc === null ? null : Object.freeze(oidc),
     microsoftApp: Object.freeze({

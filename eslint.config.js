@@ -15,6 +15,15 @@ export default tseslint.config(
     },
   },
   {
+    // Data flows channels → bots → dialogs → db: dialogs know no channel, and no bot the log library.
+    files: ['dialogs/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/channels/**'], message: 'dialogs never import channels' }] }] },
+  },
+  {
+    files: ['bots/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/channels/logger*'], message: 'use dialogs/log.ts' }] }] },
+  },
+  {
     files: ['channels/web/static/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -73,13 +73,23 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const started = performance.now();
   const logger = options.logger ?? createLogger();
 
-  const database = await openDatabase(config);
+  // A dropped connection is logged by its code and survived: the next query opens a fresh one.
+  const database = await openDatabase(config, {
+    onConnectionError: (code) => logger.warn({ code }, 'database connection lost'),
+  });
   const { db } = database;
   try {
-    await migrateToLatest(db);
-    if (config.seedDemo && !config.production) {
-      const seeded = await seedDemoIfEmpty(db, { ssnHmacKey: config.ssnHmacKey });
-      if (seeded) logger.info('demo data loaded into an empty database');
+    // Migrations and the demo load may wait on another instance's lock or run long: on PostgreSQL
+    // they get their own short-lived connection without the serving statement timeout.
+    const maintenance = config.databaseUrl === null ? database : await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+    try {
+      await migrateToLatest(maintenance.db);
+      if (config.seedDemo && !config.production) {
+        const seeded = await seedDemoIfEmpty(maintenance.db, { ssnHmacKey: config.ssnHmacKey });
+        if (seeded) logger.info('demo data loaded into an empty database');
+      }
+    } finally {
+      if (maintenance !== database) await maintenance.close();
     }
   } catch (error) {
     await database.close();

@@ -4,7 +4,7 @@
  */
 import { ActivityHandler, ActivityTypes, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
-import type { Logger } from '../channels/logger.js';
+import type { Log as Logger } from '../dialogs/log.js';
 import { channelDataTty, markSignOff, setTextTurn } from '../dialogs/text/mode.js';
 import { readTtyInput } from '../dialogs/text/ttyInput.js';
 import { SIGN_IN_COMPLETED_EVENT } from '../dialogs/auth/ports.js';

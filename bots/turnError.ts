@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConversationState, TurnContext } from 'botbuilder';
-import { redactText, type Logger } from '../channels/logger.js';
+import { redactText } from '../db/sensitive.js';
+import type { Log } from '../dialogs/log.js';
 import { DialogContextError } from 'botbuilder-dialogs';
 import { isAppError, type AppErrorCode } from '../db/errors.js';
 import { sessionOf } from '../dialogs/language/turnLanguage.js';
@@ -12,7 +13,7 @@ import { sayIn } from '../dialogs/messages.js';
 
 export interface TurnErrorHandlerDeps {
   conversationState: ConversationState;
-  logger: Logger;
+  logger: Log;
 }
 
 export type TurnErrorHandler = (context: TurnContext, error: Error) => Promise<void>;
@@ -48,11 +49,18 @@ export function createTurnErrorHandler({ conversationState, logger }: TurnErrorH
       },
       'turn failed',
     );
+    let unsent: unknown;
     try {
       await context.sendActivity(sayIn(sessionOf(context).locale())('errors.generic'));
-    } catch {
-      logger.error({ code: 'internal', correlationId }, 'could not tell the user about the failed turn');
+    } catch (sendError) {
+      unsent = sendError;
+      logger.error({ code: isAppError(sendError) ? sendError.code : 'internal', correlationId }, 'could not tell the user about the failed turn');
     }
+    // Silence would leave the parent waiting: when the database could not even take the calm
+    // answer, the channel answers its own failure instead (Direct Line a 503 that Web Chat shows as
+    // "send failed, retry"), without first waiting on the same outage to clear the state. Other
+    // channels' delivery failures stay logged here.
+    if (isAppError(unsent, 'database_unavailable')) throw unsent;
     try {
       await conversationState.delete(context);
     } catch {

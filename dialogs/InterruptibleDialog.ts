@@ -4,7 +4,7 @@
  */
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { Logger } from '../channels/logger.js';
+import type { Log } from './log.js';
 import type { Locale } from '../locales/i18n.js';
 import { screenInput, type ScreenedInput } from './input/screenInput.js';
 import { announceLanguage, sessionOf } from './language/turnLanguage.js';
@@ -25,9 +25,9 @@ const BAD_INPUT_KEYS: Record<Exclude<ScreenedInput['kind'], 'text'>, string> = {
 
 export abstract class InterruptibleDialog extends ComponentDialog {
   protected readonly recognizer: Recognizer;
-  protected readonly logger: Logger | undefined;
+  protected readonly logger: Log | undefined;
 
-  protected constructor(dialogId: string, recognizer: Recognizer, logger?: Logger) {
+  protected constructor(dialogId: string, recognizer: Recognizer, logger?: Log) {
     super(dialogId);
     this.recognizer = recognizer;
     this.logger = logger;

@@ -11,7 +11,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Kysely } from 'kysely';
-import type { Logger } from '../channels/logger.js';
+import type { Log } from './log.js';
 import { isSignOff } from './text/mode.js';
 import { conversationMetLock } from '../db/repositories/audit.js';
 import { endSessions } from '../db/repositories/sessions.js';
@@ -50,7 +50,7 @@ export type Route =
 
 export interface MainDialogDeps {
   recognizer: Recognizer;
-  logger?: Logger;
+  logger?: Log;
   db: Kysely<Database>;
   signIn: SignInPort;
   /** The key `db/crypto.hmacSsn` uses; the same one the data was loaded with. */

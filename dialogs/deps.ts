@@ -3,7 +3,7 @@
  * NY.gov sign-in edge, the SSN HMAC key and a clock (so tests can move time instead of waiting).
  */
 import type { Kysely } from 'kysely';
-import type { Logger } from '../channels/logger.js';
+import type { Log } from './log.js';
 import type { Database } from '../db/schema.js';
 import type { SignInPort } from './auth/ports.js';
 
@@ -12,5 +12,5 @@ export interface AccountDeps {
   readonly signIn: SignInPort;
   readonly ssnHmacKey: string;
   readonly now: () => Date;
-  readonly logger?: Logger;
+  readonly logger?: Log;
 }

@@ -33,6 +33,17 @@ describe('loadConfig', () => {
     expect(config.sessionSecret).toBe(DEV_SESSION_SECRET);
   });
 
+  it('bounds database statements and connects by default, and takes other timeouts in milliseconds', () => {
+    expect(loadConfig({})).toMatchObject({ databaseStatementTimeoutMs: 5000, databaseConnectTimeoutMs: 3000 });
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_CONNECT_TIMEOUT_MS: '800' })).toMatchObject({
+      databaseStatementTimeoutMs: 1500,
+      databaseConnectTimeoutMs: 800,
+    });
+    for (const bad of ['0', '-5', '5s', '999999']) {
+      expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: bad })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+    }
+  });
+
   it('is frozen', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);

@@ -99,6 +99,8 @@ const STATUS: Partial<Record<AppErrorCode, number>> = {
   token_expired: 401,
   forbidden: 403,
   not_found: 404,
+  // The database is gone or too slow: Web Chat shows the post as failed and offers to retry.
+  database_unavailable: 503,
 };
 
 /** Only the error's name and code are logged: messages of lower layers may quote user data. */
@@ -238,12 +240,16 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
   const lifetimeEnd = (conversation: DirectLineConversation): Date =>
     new Date(conversation.createdAt.getTime() + MAX_CONVERSATION_LIFETIME_SECONDS * 1000);
 
-  /** Bot failures are the bot's to answer (onTurnError); the HTTP exchange still succeeds. */
+  /**
+   * Bot failures are the bot's to answer (onTurnError); the HTTP exchange still succeeds. Only when
+   * the database could not even take the bot's calm answer does the post fail (503).
+   */
   async function runTurn(activity: Partial<Activity>): Promise<void> {
     try {
       await adapter.processActivity(activity, (context) => bot.run(context));
     } catch (error) {
       logger.error({ err: errorSummary(error), activityType: activity.type }, 'direct line turn failed');
+      if (isAppError(error, 'database_unavailable')) throw error;
     }
   }
 

@@ -3,6 +3,8 @@
  * emoji, a novel, an SQL probe) gets a calm answer instead of reaching the recognizer or a prompt.
  */
 import type { Activity } from 'botbuilder';
+import { normalizePin } from '../../db/crypto.js';
+import { containsSsn, digitChains } from '../../db/sensitive.js';
 
 export const MAX_INPUT_LENGTH = 2000;
 
@@ -34,13 +36,13 @@ export function looksLikeSql(text: string): boolean {
 }
 
 /**
- * An SSN shape, a message that is nothing but a 5-digit number (what a PIN looks like), or a
- * PIN-looking number next to the word PIN: the parent should not type these unasked.
+ * Anything the SSN parser would accept anywhere in the text (however spaced or hyphenated), a
+ * message the PIN parser would accept, or a PIN-sized number (spaced digits too) next to the word
+ * PIN or SSN: the parent should not type these unasked.
  */
 export function looksSensitive(text: string): boolean {
-  if (/(?<!\d)\d{3}[\s.-]?\d{2}[\s.-]?\d{4}(?!\d)/.test(text)) return true;
-  if (/^\s*\d{5}\s*$/.test(text)) return true;
-  return /\b(pin|ssn|social security)\b|密码|pin码|社会安全号/i.test(text) && /(?<!\d)\d{4,9}(?!\d)/.test(text);
+  if (containsSsn(text) || normalizePin(text) !== null) return true;
+  return /\b(pin|ssn|social security)\b|密码|pin码|社会安全号/i.test(text) && digitChains(text).some((c) => c.digits >= 4 && c.digits <= 9);
 }
 
 export function screenInput(activity: Pick<Partial<Activity>, 'text' | 'attachments'>): ScreenedInput {

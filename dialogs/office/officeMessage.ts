@@ -7,6 +7,7 @@ import type { TurnContext } from 'botbuilder';
 import { SMS_CHANNEL_ID, textTurnOf } from '../text/mode.js';
 import type { Office, OfficeChannelKind } from '../../db/repositories/officeMessages.js';
 import { translator, type Locale } from '../../locales/i18n.js';
+import { digitChains } from '../../db/sensitive.js';
 import { looksSensitive } from '../input/screenInput.js';
 import type { OfficeEmail } from './ports.js';
 
@@ -21,7 +22,8 @@ export type MessageCheck =
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 /** A PIN-looking run of digits next to a word that names it, in any of our languages. */
 const PIN_WORDS = /\b(?:pin|pin code|passcode|password|contraseña|clave)\b|密码|pin码|口令/iu;
-const PIN_DIGITS = /(?<!\d)\d{4,6}(?!\d)/u;
+/** Four to six digits, however spaced: "2 4 6 8 0" next to "PIN" is still the PIN. */
+const hasPinSizedNumber = (text: string): boolean => digitChains(text).some((c) => c.digits >= 4 && c.digits <= 6);
 
 export function checkOfficeMessage(raw: string): MessageCheck {
   const text = raw.replace(/\r\n?/g, '\n').trim();
@@ -29,7 +31,7 @@ export function checkOfficeMessage(raw: string): MessageCheck {
   if (length === 0) return { ok: false, reason: 'empty', length };
   if (length > MAX_OFFICE_MESSAGE) return { ok: false, reason: 'too_long', length };
   if (CONTROL.test(text)) return { ok: false, reason: 'control', length };
-  if (looksSensitive(text) || (PIN_WORDS.test(text) && PIN_DIGITS.test(text))) return { ok: false, reason: 'sensitive', length };
+  if (looksSensitive(text) || (PIN_WORDS.test(text) && hasPinSizedNumber(text))) return { ok: false, reason: 'sensitive', length };
   return { ok: true, text, length };
 }
 

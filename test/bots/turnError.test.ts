@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
-import { ConversationState, MemoryStorage, TestAdapter, UserState } from 'botbuilder';
+import { ConversationState, MemoryStorage, TestAdapter, TurnContext, UserState } from 'botbuilder';
 import { ChildSupportBot } from '../../bots/ChildSupportBot.js';
 import { createTurnErrorHandler } from '../../bots/turnError.js';
 import { createLogger } from '../../channels/logger.js';
@@ -80,5 +80,19 @@ describe('createTurnErrorHandler', () => {
     expect(await storage.read(['test/conversations/Convo1/'])).not.toEqual({});
     await say('balance');
     expect(await storage.read(['test/conversations/Convo1/'])).toEqual({});
+  });
+
+  it('fails the turn for the channel when even the calm message cannot be delivered', async () => {
+    const storage = new MemoryStorage();
+    const conversationState = new ConversationState(storage);
+    const handler = createTurnErrorHandler({ conversationState, logger: createLogger({ level: 'silent' }) });
+    // Direct Line stores replies in the database: when that is gone too, the post must fail (503).
+    const adapter = new TestAdapter(async () => undefined);
+    const gone = new AppError('database_unavailable', 'gone');
+    adapter.sendActivities = async () => {
+      throw gone;
+    };
+    const context = new TurnContext(adapter, { type: 'message', text: 'balance', locale: 'en-US', channelId: 'test', conversation: { id: 'c', isGroup: false, conversationType: 'personal', name: '' } });
+    await expect(handler(context, new AppError('database_unavailable', 'the database went away'))).rejects.toBe(gone);
   });
 });

@@ -59,6 +59,19 @@ async function dropDatabase(url: string, name: string): Promise<void> {
   }
 }
 
+/**
+ * An empty throwaway database on the PostgreSQL server, for a whole app to open by URL (the app
+ * migrates and seeds it itself). `name` is what `pg_stat_activity.datname` shows for its backends.
+ */
+export async function createServerDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const adminUrl = serverUrl();
+  const name = `t_${randomBytes(8).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const target = new URL(adminUrl);
+  target.pathname = `/${name}`;
+  return { url: target.toString(), name, drop: () => dropDatabase(adminUrl, name) };
+}
+
 export async function createTestDatabase(
   kind: DatabaseKind,
   opts: { migrate?: boolean } = {},

@@ -56,4 +56,13 @@ describe('screenInput', () => {
     expect(looksSensitive('I lost my PIN')).toBe(false);
     expect(looksSensitive('I paid $250 in 2024')).toBe(false);
   });
+
+  it('spots every SSN spelling the parser accepts, and a PIN only as the parser takes it or when named', () => {
+    for (const text of ['900  11  1007', 'ssn 900 - 11 - 1001', 'it is 9 0 0 1 1 1 0 0 1', '900-111-001', ' 24680 ', 'my pin is 2 4 6 8 0']) {
+      expect(looksSensitive(text)).toBe(true);
+    }
+    for (const text of ['payments from 2026-01-01 - 2026-03-31', 'case CS24000101', 'I moved to 10001 last year', 'call 718-555-0199']) {
+      expect(looksSensitive(text)).toBe(false);
+    }
+  });
 });

@@ -25,7 +25,7 @@ describe('checkOfficeMessage', () => {
   });
 
   it('refuses SSN shapes and a PIN next to its name, but not case numbers, phones, amounts or years', () => {
-    for (const text of ['my ssn 900111001', 'it is 900-11-1001', 'number 900 11 1001 ok', 'PIN 24680 fails', '我的密码是 13579', 'mi clave 1357 no sirve']) {
+    for (const text of ['my ssn 900111001', 'it is 900-11-1001', 'number 900 11 1001 ok', 'PIN 24680 fails', '我的密码是 13579', 'mi clave 1357 no sirve', 'ssn 9 0 0 1 1 1 0 0 1 thanks', 'it is 900  11  1007', 'mi número 900 - 11 - 1001', 'my pin is 2 4 6 8 0']) {
       expect(checkOfficeMessage(text)).toMatchObject({ ok: false, reason: 'sensitive' });
     }
     for (const text of ['about case CS24000101', 'call me at 718-555-0199', 'I paid $1,250 in 2026', 'call 7185550199']) {
