@@ -19,7 +19,7 @@ import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
 import { BrowserBinding } from './channels/directline/browser.js';
-import { createLogger, maskSensitiveNumbers, type Logger } from './channels/logger.js';
+import { createLogger, type Logger } from './channels/logger.js';
 import { registerOpsRoutes } from './channels/ops.js';
 import { SmsAdapter } from './channels/sms/SmsAdapter.js';
 import { createSmsHashes, registerSmsRoutes } from './channels/sms/routes.js';
@@ -37,6 +37,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { AppError } from './db/errors.js';
 import { isDatabaseReachable } from './db/health.js';
+import { maskTranscript } from './db/sensitive.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startRetentionJob } from './db/retention.js';
 import { seedDemoIfEmpty } from './db/seed.js';
@@ -193,7 +194,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     tokens: new DirectLineTokens(config.sessionSecret),
     browsers,
     logger,
-    maskStoredText: maskSensitiveNumbers,
+    maskStoredText: maskTranscript,
   });
   registerBotFrameworkRoutes(server, {
     adapter: cloud,

@@ -125,3 +125,15 @@ export function redactText(text: string): string {
 export function containsSsn(text: string): boolean {
   return findSensitiveSpans(text).some((span) => span.kind === 'ssn');
 }
+
+/**
+ * The stored Direct Line echo of what the parent typed: SSNs and PINs as above, and a message that
+ * is only a 6-digit sign-in code (spaces or dashes allowed, as the chat accepts it), which proves a
+ * sign-in for five minutes and must not sit in the transcript either.
+ */
+export function maskTranscript(text: string): string {
+  if (/^[\d\s-]+$/.test(text) && text.replace(/[\s-]/g, '').length === 6 && /^\d{6}$/.test(text.replace(/[\s-]/g, ''))) {
+    return text.replace(/\d/g, '•');
+  }
+  return maskSensitive(text);
+}

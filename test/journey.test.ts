@@ -109,6 +109,10 @@ describe('sign in with NY.gov and link the account', () => {
     const fromBot = attacker.seen.filter((a) => a.from?.role === 'bot');
     expect(fromBot.length).toBeGreaterThan(5);
     expect(JSON.stringify(fromBot)).not.toContain(code);
+    // Nor does the transcript keep the codes the attacker typed (they prove a sign-in for 5 minutes).
+    const typed = attacker.seen.filter((a) => a.from?.role !== 'bot' && a.type === 'message').map((a) => a.text ?? '');
+    expect(typed).toContain('••••••');
+    for (const tried of [...wrong, code]) expect(JSON.stringify(attacker.seen)).not.toContain(tried);
   }, 60_000);
 
   it('Web chat verifies by SSN + PIN without NY.gov: no longer; "balance GA" and channelData.tty get the NY.gov link', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { containsSsn, findSensitiveSpans, maskSensitive, redactText } from '../../db/sensitive.js';
+import { containsSsn, findSensitiveSpans, maskSensitive, maskTranscript, redactText } from '../../db/sensitive.js';
 import { acceptedSecrets, embedded, pinSpelling, ssnSpelling } from '../helpers/secrets.js';
 
 describe('maskSensitive (regression: SSN spellings the parser accepts were stored in clear)', () => {
@@ -60,6 +60,17 @@ describe('maskSensitive (regression: SSN spellings the parser accepts were store
         expect(maskSensitive(text)).toBe(text);
       }),
     );
+  });
+});
+
+describe('maskTranscript', () => {
+  it('hides a message that is only a 6-digit sign-in code, as the chat accepts it, and masks SSNs as before', () => {
+    expect(maskTranscript('482913')).toBe('••••••');
+    expect(maskTranscript('482 913')).toBe('••• •••');
+    expect(maskTranscript('48-29-13')).toBe('••-••-••');
+    expect(maskTranscript('my ssn is 900-11-1001')).toBe('my ssn is •••-••-••••');
+    expect(maskTranscript('payments in 2026')).toBe('payments in 2026');
+    expect(maskTranscript('1234567')).toBe('1234567');
   });
 });
 
