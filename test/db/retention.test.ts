@@ -121,6 +121,13 @@ async function fill(db: Kysely<Database>): Promise<void> {
     ])
     .execute();
 
+  await db
+    .insertInto('documentSignIns')
+    .values([
+      { state: 'dsi-old', tokenHash: 'doc-old', nonce: 'n', codeVerifier: 'v', expiresAt: ago(2 * DAY) },
+      { state: 'dsi-recent', tokenHash: 'doc-recent', nonce: 'n', codeVerifier: 'v', expiresAt: ago(HOUR) },
+    ])
+    .execute();
   await db.insertInto('offices').values({ id: 'O1', name: 'Office', borough: 'Manhattan', email: 'o@example.gov', phone: '1', address: 'a', hours: 'h' }).execute();
   await db.insertInto('officeMessages').values({ officeId: 'O1', personId: 'P1', caseNumber: null, channel: 'sms', reference: 'OCS-OLD22', body: 'old', lastError: null, createdAt: ago(400 * DAY) }).execute();
   await db.insertInto('auditLog').values({ action: 'sign_in', outcome: 'ok', at: ago(400 * DAY), detail: '{}' }).execute();
@@ -168,6 +175,8 @@ describe.each(databaseKinds())('retention purge on %s', (kind) => {
     const sessions = await t.db.selectFrom('verifiedSessions').select('id').orderBy('id').execute();
     expect(sessions.map((r) => r.id)).toEqual(['active', 'ended-recently']);
     expect(await t.db.selectFrom('issuedDocuments').select('tokenHash').execute()).toEqual([{ tokenHash: 'doc-recent' }]);
+    // A forwarded-link sign-in goes with its document (ON DELETE CASCADE).
+    expect(await t.db.selectFrom('documentSignIns').select('state').execute()).toEqual([{ state: 'dsi-recent' }]);
     expect(await t.db.selectFrom('rateLimits').select('key').execute()).toEqual([{ key: 'token|*|current' }]);
     expect(await count(t.db, 'auditLog')).toBe(1);
     expect(await count(t.db, 'officeMessages')).toBe(1);
