@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { ActivityTypes, ConversationState, TurnContext, UserState } from 'botbuilder';
 import { ChildSupportBot } from './bots/ChildSupportBot.js';
-import { createStateAccessors } from './bots/state.js';
+import { createStateAccessors, ttyModeReader } from './bots/state.js';
 import { createTurnErrorHandler } from './bots/turnError.js';
 import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botframework.js';
 import { FileOrSmtpMailer } from './channels/mail/FileOrSmtpMailer.js';
@@ -172,6 +172,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ttyNumbers: config.ttyNumbers,
     hashes: smsHashes,
     logger,
+    ttyMode: ttyModeReader(storage, SMS_CHANNEL_ID),
   });
 
   const port = await listen(server, config.port, options.host);

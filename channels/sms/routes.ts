@@ -47,6 +47,8 @@ export interface SmsRouteDeps {
   readonly logger: Logger;
   readonly now?: () => Date;
   readonly deadlineMs?: number;
+  /** Whether the bot put this conversation in TTY mode (a "GA" earlier): HELP and START answer in TTY then. */
+  readonly ttyMode?: (conversationId: string) => Promise<boolean>;
 }
 
 export interface SmsHashes {
@@ -179,7 +181,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       if (keyword !== null && OPT_IN_KEYWORDS.has(keyword) && (keyword !== 'YES' || optedOut)) {
         await recordOptIn(db, phoneHash);
         logger.info({ code: 'sms_opt_in' }, 'SMS opt-in recorded');
-        twiml(res, [own('sms.opted_in', ttyNumber)]);
+        twiml(res, [own('sms.opted_in', ttyNumber || ((await deps.ttyMode?.(conversation.id)) ?? false))]);
         return;
       }
       if (optedOut) {
@@ -187,7 +189,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
         return;
       }
       if (keyword !== null && HELP_KEYWORDS.has(keyword)) {
-        twiml(res, [own('sms.help', ttyNumber)]);
+        twiml(res, [own('sms.help', ttyNumber || ((await deps.ttyMode?.(conversation.id)) ?? false))]);
         return;
       }
       if (/^more(\s+ga)?[.!]?$/i.test(body.trim()) && conversation.pages.length > 0) {
