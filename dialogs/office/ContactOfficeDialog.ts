@@ -23,6 +23,7 @@ import {
   type Office,
 } from '../../db/repositories/officeMessages.js';
 import { useSession } from '../../db/repositories/sessions.js';
+import { officeHours } from './hours.js';
 import { isReroute } from '../account/reroute.js';
 import { auditTurn, conversationKeyOf } from '../auth/conversation.js';
 import { VERIFY_DIALOG, VerifyDialog, verifiedPersonOf } from '../auth/VerifyDialog.js';
@@ -216,7 +217,8 @@ export class ContactOfficeDialog extends ComponentDialog {
       locale: localeOf(step.context),
       message,
     });
-    const contact = { office: office.name, phone: formatPhone(office.phone), hours: office.hours, reference: row.id };
+    const hours = officeHours(sayFor(step.context), localeOf(step.context), office.hours);
+    const contact = { office: office.name, phone: formatPhone(office.phone), hours, reference: row.id };
     try {
       await this.mailer.send(email);
     } catch (error) {

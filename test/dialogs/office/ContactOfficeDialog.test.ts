@@ -120,7 +120,7 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     const [row] = (await messagesOf(MARIA.personId)).slice(-1);
     expect(row).toMatchObject({ status: 'sent', officeId: 'bronx', caseNumber: 'CS24000101', body: message, attempts: 1, lastError: null });
     expect(row?.sentAt).toBeInstanceOf(Date);
-    expect(done).toBe(en('office.sent', { office: BRONX.name, reference: row?.id ?? 0, phone: BRONX.phone, hours: BRONX.hours }));
+    expect(done).toBe(en('office.sent', { office: BRONX.name, reference: row?.id ?? 0, phone: BRONX.phone, hours: 'Monday to Friday, 8:30 AM to 5:00 PM' }));
     expect(done).toMatch(/2 business days/);
 
     const { headers, body } = await readEml(join(mailDir, 'out', `${row?.id ?? 0}.eml`));
@@ -203,7 +203,7 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     const [row] = (await messagesOf(MARIA.personId)).slice(-1);
     expect(row).toMatchObject({ status: 'failed', sentAt: null, attempts: 1 });
     expect(row?.lastError).toMatch(/^E[A-Z]+$/);
-    expect(answer).toBe(en('office.failed', { office: BRONX.name, phone: BRONX.phone, hours: BRONX.hours, reference: row?.id ?? 0 }));
+    expect(answer).toBe(en('office.failed', { office: BRONX.name, phone: BRONX.phone, hours: 'Monday to Friday, 8:30 AM to 5:00 PM', reference: row?.id ?? 0 }));
     expect(answer).toContain('888-208-4485');
     const audit = await listAudit(world.database.db, { personId: MARIA.personId, action: 'office_message' });
     expect(audit.at(-1)).toMatchObject({ outcome: 'failed', detail: { error: row?.lastError } });
@@ -252,7 +252,7 @@ describe('in Chinese and Spanish', () => {
     const done = joined(await chat.say('是'));
     const [row] = (await messagesOf(WEI.personId)).slice(-1);
     expect(row).toMatchObject({ status: 'sent', officeId: 'queens', body: message });
-    expect(done).toBe(zh('office.sent', { office: 'Queens Child Support Office', reference: row?.id ?? 0, phone: '718-555-0144', hours: 'Mon-Fri 8:30-17:00' }));
+    expect(done).toBe(zh('office.sent', { office: 'Queens Child Support Office', reference: row?.id ?? 0, phone: '718-555-0144', hours: '周一至周五 8:30–17:00' }));
     expect(sent.at(-1)?.text).toContain('Chinese (Simplified)');
     const { body } = await readEml(join(mailDir, 'out', `${row?.id ?? 0}.eml`));
     expect(body).toContain(message);
@@ -265,6 +265,6 @@ describe('in Chinese and Spanish', () => {
     await chat.say('Necesito una cita, por favor');
     const done = joined(await chat.say('sí'));
     expect(done).toContain('Brooklyn Child Support Office');
-    expect(done).toContain(es('office.sent', { office: 'Brooklyn Child Support Office', reference: (await messagesOf(ANA.personId)).at(-1)?.id ?? 0, phone: '718-555-0141', hours: 'Mon-Fri 8:30-17:00' }));
+    expect(done).toContain(es('office.sent', { office: 'Brooklyn Child Support Office', reference: (await messagesOf(ANA.personId)).at(-1)?.id ?? 0, phone: '718-555-0141', hours: 'de lunes a viernes, de 8:30 a 17:00' }));
   });
 });
