@@ -187,7 +187,7 @@ describe('the sign-in tab', () => {
       await tab.goto(SIGN_IN_LINK.exec(prompt)?.[0] as string);
       // The development NY.gov login page is ours: it has the control and says how to use the key.
       await expect(tab.getByRole('link', { name: 'Quick exit' }).isVisible()).resolves.toBe(true);
-      await expect(tab.locator('body').innerText()).resolves.toContain('press the Shift key 3 times');
+      await expect(tab.locator('body').innerText()).resolves.toContain('press Shift 3 times');
       await shot(tab, 'signin-login-desktop');
       await tab.locator('#login').click();
       await tab.keyboard.press('Shift');
@@ -196,6 +196,86 @@ describe('the sign-in tab', () => {
       await tab.waitForURL(QUICK_EXIT_URL);
       await chat.waitForURL(QUICK_EXIT_URL);
       expect(cspViolations).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
+
+/** The visible transcript only (not Web Chat's screen-reader live region, which repeats it). */
+function transcript(page: Page): Locator {
+  return page.locator('.webchat__basic-transcript__transcript');
+}
+
+const strip = (text: string): string => text.replace(/\u200b/g, '');
+
+describe('presentation', () => {
+  it.each([
+    ['phone', 'en', PHONE],
+    ['desktop', 'en', DESKTOP],
+    // The longest page texts.
+    ['phone', 'es', PHONE],
+    ['desktop', 'zh-Hans', DESKTOP],
+  ] as const)('on a %s in %s the send box is on screen without scrolling, and the page does not scroll', async (name, lang, viewport) => {
+    const context = await browser.newContext({ viewport, locale: 'en-US' });
+    try {
+      const page = await openChat(context, `/?lang=${lang}`);
+      await shot(page, `layout-${name}-${lang}`);
+      const box = await page.locator(SEND_BOX).boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+      expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(viewport.height);
+      // The helpline stays on screen too.
+      const footer = await page.locator('.site-footer').boundingBox();
+      expect(footer!.y + footer!.height).toBeLessThanOrEqual(viewport.height);
+      // And the chat has room: at least half the screen.
+      const chat = await page.locator('#chat').boundingBox();
+      expect(chat!.height).toBeGreaterThanOrEqual(viewport.height * 0.5);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('"NY.gov" is text, not a link; the sign-in link stands on its own line', async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
+    try {
+      const page = await openChat(context);
+      const prompt = strip(await ask(page, 'balance', [SIGN_IN_LINK]));
+      const url = SIGN_IN_LINK.exec(prompt)?.[0] as string;
+      expect(prompt).toContain('NY.gov');
+      const bubble = botBubbles(page).filter({ hasText: url }).last();
+      const hrefs = await bubble.locator('a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+      expect(hrefs.filter((href) => /ny\.gov/i.test(href))).toEqual([]);
+      await shot(page, 'signin-prompt-phone');
+      expect(hrefs).toContain(url);
+      expect(prompt.split('\n').map((line) => line.trim())).toContain(url);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('a table answer is shown once: a one-line summary over the card, much shorter than before on a phone', async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
+    try {
+      const page = await openChat(context);
+      await signInAsMaria(page);
+      const cards = transcript(page).locator('.ac-adaptiveCard');
+      const before = await cards.count();
+      await send(page, 'payments');
+      await cards.nth(before).waitFor({ timeout: 20_000 });
+      const answer = transcript(page).locator('.webchat__basic-transcript__activity').filter({ has: page.locator('.ac-adaptiveCard') }).last();
+      const text = strip(await answer.innerText());
+      const amounts = text.match(/\$\d[\d,]*\.\d\d/g) ?? [];
+      expect(amounts.length).toBeGreaterThan(0);
+      // Each row's amount appears once per row, not again in a text copy of the table.
+      const rows = await answer.locator('.ac-adaptiveCard [role="row"], .ac-adaptiveCard tr').count();
+      expect(amounts.length).toBeLessThanOrEqual(Math.max(rows, 1) + 2);
+      const height = (await answer.boundingBox())!.height;
+      // 1,731 px before, with the text and the card both.
+      expect(height).toBeLessThan(1000);
+      await answer.scrollIntoViewIfNeeded();
+      await shot(page, 'table-phone');
     } finally {
       await context.close();
     }

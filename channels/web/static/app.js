@@ -136,9 +136,38 @@
     return host;
   }
 
+  /**
+   * Web Chat's markdown makes a link of any bare domain ("NY.gov" became a link to the real
+   * ny.gov, a site the bot never sent anyone to). Escaping the dot inside such a word keeps it
+   * text; addresses written out with their scheme, markdown links and email addresses stay links.
+   * The bot's texts stay plain for SMS and TTY: this is only how the page shows them.
+   */
+  function keepBareDomainsText(markdown) {
+    return String(markdown)
+      .split(/(\s+)/)
+      .map(function (word) {
+        if (/:\/\//.test(word) || word.indexOf('@') >= 0 || word.indexOf('](') >= 0) return word;
+        return word.replace(/([A-Za-z0-9])\.(?=[A-Za-z])/g, '$1\\.');
+      })
+      .join('');
+  }
+
+  function renderMarkdown() {
+    var args = Array.prototype.slice.call(arguments);
+    args[0] = keepBareDomainsText(args[0]);
+    return window.WebChat.renderMarkdown.apply(null, args);
+  }
+
   function renderChat() {
     window.WebChat.renderWebChat(
-      { directLine: directLine, store: store, locale: locale, nonce: nonce, styleOptions: styleOptions },
+      {
+        directLine: directLine,
+        store: store,
+        locale: locale,
+        nonce: nonce,
+        styleOptions: styleOptions,
+        renderMarkdown: window.WebChat.renderMarkdown ? renderMarkdown : undefined,
+      },
       chatHost,
     );
   }
