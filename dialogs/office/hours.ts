@@ -26,12 +26,12 @@ export function officeHours(say: Say, locale: Locale, hours: string): string {
   const day = (abbr: string): string | undefined => DAYS.find((d) => d === abbr.toLowerCase());
   const first = day(from);
   const last = day(to);
-  const times = [Number(openH), Number(openM), Number(closeH), Number(closeM)];
-  if (first === undefined || last === undefined || times[0]! > 23 || times[2]! > 23 || times[1]! > 59 || times[3]! > 59) return hours;
+  const [oh, om, ch, cm] = [openH, openM, closeH, closeM].map(Number) as [number, number, number, number];
+  if (first === undefined || last === undefined || oh > 23 || ch > 23 || om > 59 || cm > 59) return hours;
   return say('office.hours.weekly', {
     from: say(`office.hours.days.${first}`),
     to: say(`office.hours.days.${last}`),
-    open: clock(locale, times[0]!, times[1]!),
-    close: clock(locale, times[2]!, times[3]!),
+    open: clock(locale, oh, om),
+    close: clock(locale, ch, cm),
   });
 }
