@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ActivityTypes, ConversationState, TurnContext, UserState } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { ChildSupportBot } from './bots/ChildSupportBot.js';
-import { createStateAccessors } from './bots/state.js';
+import { createStateAccessors, ttyModeReader } from './bots/state.js';
 import { createTurnErrorHandler } from './bots/turnError.js';
 import { createCloudAdapter, registerBotFrameworkRoutes } from './channels/botframework.js';
 import { RateLimiter, registerRequestLimits } from './channels/limits.js';
@@ -214,6 +214,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     logger,
     rateLimit: async (phoneHash) => (await limiter.check('sms', phoneHash)).allowed,
     now,
+    ttyMode: ttyModeReader(storage, SMS_CHANNEL_ID),
   });
 
   const retention =

@@ -2,7 +2,7 @@
  * Every state property accessor, created once, so the property names and their types are defined
  * in one place and cannot drift apart between the bot, the dialogs and the tests.
  */
-import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
+import type { ConversationState, StatePropertyAccessor, Storage, TurnContext, UserState } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { attachCaseChoice } from '../dialogs/cases/caseChoice.js';
 import type { Locale } from '../locales/i18n.js';
@@ -33,9 +33,25 @@ export interface StateAccessors {
   userProfile: StatePropertyAccessor<UserProfile>;
 }
 
+const CONVERSATION_DATA = 'ConversationData';
+
+/**
+ * Whether a conversation is in TTY mode, read from the stored conversation state (the key
+ * ConversationState uses). For channel edges that answer without a turn, such as the carrier
+ * keywords HELP and START, so they too answer a TTY in capitals with "GA".
+ */
+export function ttyModeReader(storage: Storage, channelId: string): (conversationId: string) => Promise<boolean> {
+  return async (conversationId) => {
+    const key = `${channelId}/conversations/${conversationId}/`;
+    const stored = (await storage.read([key]))[key] as Record<string, unknown> | undefined;
+    const data = stored?.[CONVERSATION_DATA] as ConversationData | undefined;
+    return data?.tty === true;
+  };
+}
+
 export function createStateAccessors(conversationState: ConversationState, userState: UserState): StateAccessors {
   return {
-    conversationData: new CaseChoiceExposingAccessor(conversationState.createProperty<ConversationData>('ConversationData')),
+    conversationData: new CaseChoiceExposingAccessor(conversationState.createProperty<ConversationData>(CONVERSATION_DATA)),
     dialogState: conversationState.createProperty<DialogState>('DialogState'),
     userProfile: userState.createProperty<UserProfile>('UserProfile'),
   };

@@ -6,6 +6,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Log } from './log.js';
 import type { Locale } from '../locales/i18n.js';
+import { signedOutEvent } from './auth/signedOut.js';
 import { screenInput, type ScreenedInput } from './input/screenInput.js';
 import { announceLanguage, sessionOf } from './language/turnLanguage.js';
 import { helpText } from './messages.js';
@@ -111,6 +112,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
 
   protected async signOut(context: TurnContext): Promise<void> {
     await sessionOf(context).signOut();
+    // Before the confirmation, so the transcript the channel keeps ends up holding only that.
+    await context.sendActivity(signedOutEvent(context.activity));
     await this.say(context, 'sign_out.done');
   }
 }

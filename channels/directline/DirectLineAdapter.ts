@@ -14,9 +14,10 @@ import {
 } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../db/errors.js';
-import { appendActivity, findConversation } from '../../db/repositories/directline.js';
+import { appendActivity, deleteActivities, findConversation } from '../../db/repositories/directline.js';
 import type { Database } from '../../db/schema.js';
 import { renderForTurn } from '../text/TtyRenderingMiddleware.js';
+import { forgetBeforeOf, isSignedOutEvent } from '../../dialogs/auth/signedOut.js';
 
 export const DIRECT_LINE_CHANNEL_ID = 'directline';
 export const DEFAULT_BOT_ID = 'child-support-assistant';
@@ -40,6 +41,14 @@ export interface DirectLineAdapterOptions {
 /** Activity id as Direct Line spells it: conversation id, a bar, the sequence number. */
 export function activityId(conversationId: string, seq: number): string {
   return `${conversationId}|${seq}`;
+}
+
+/** The sequence number in one of our activity ids, or undefined for any other id. */
+export function seqOf(conversationId: string, id: string | undefined): number | undefined {
+  const prefix = `${conversationId}|`;
+  if (id === undefined || !id.startsWith(prefix)) return undefined;
+  const seq = Number(id.slice(prefix.length));
+  return Number.isSafeInteger(seq) && seq > 0 ? seq : undefined;
 }
 
 /** Dates become ISO strings and undefined fields vanish, exactly as the client will read them. */
@@ -103,7 +112,7 @@ export class DirectLineAdapter extends BotAdapter {
     if (conversationId === undefined || conversationId === '') {
       throw new AppError('bad_request', 'an outgoing Direct Line activity names no conversation');
     }
-    const stored = await appendActivity(this.db, conversationId, (seq, conversation) =>
+    const build = (seq: number, conversation: { userId: string; locale: string }): Record<string, unknown> =>
       toActivityJson({
         ...activity,
         type: activity.type ?? ActivityTypes.Message,
@@ -115,8 +124,15 @@ export class DirectLineAdapter extends BotAdapter {
         from: { id: this.botId, name: activity.from?.name ?? this.botName ?? this.botId, role: 'bot' },
         recipient: { id: conversation.userId, name: '', role: 'user' },
         locale: activity.locale ?? conversation.locale,
-      }),
-    );
+      });
+    // Sign-out: the log (which a reloaded page replays) keeps nothing from before it. Deleted and
+    // appended in one transaction, so a poll sees either the old transcript or only what follows.
+    const stored = isSignedOutEvent(activity)
+      ? await this.db.transaction().execute(async (trx) => {
+          await deleteActivities(trx, conversationId, seqOf(conversationId, forgetBeforeOf(activity)));
+          return appendActivity(trx, conversationId, build);
+        })
+      : await appendActivity(this.db, conversationId, build);
     if (stored === null) throw new AppError('not_found', 'the Direct Line conversation does not exist');
     return activityId(conversationId, stored.seq);
   }

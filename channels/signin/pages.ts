@@ -1,12 +1,13 @@
 /**
  * The small pages around sign-in: the result of a sign-in link, and the development provider's
- * login and consent forms. Server-rendered in the parent's language with no script at all; the
- * only style is one nonce'd element, so the CSP allows nothing inline that an attacker could add.
+ * login and consent forms. Server-rendered in the parent's language; the only script is the quick
+ * exit (which also leads "Go to the chat" back to the same conversation) and the only style one
+ * element, both nonce'd, so the CSP allows nothing inline that an attacker could add.
  */
 import { randomBytes } from 'node:crypto';
 import { LOCALES, loadResources, type Locale } from '../../locales/i18n.js';
 import type { Response } from '../server.js';
-import { escapeHtml, pageText, type PageTexts, type PageTextsByLocale } from '../web/page.js';
+import { escapeHtml, pageText, QUICK_EXIT_URL, type PageTexts, type PageTextsByLocale } from '../web/page.js';
 
 let cachedTexts: PageTextsByLocale | undefined;
 
@@ -41,6 +42,10 @@ button:hover{background:#12365f}
 :focus-visible{outline:3px solid #0b2542;outline-offset:2px;box-shadow:0 0 0 5px #ffbf47}
 .helpline{color:#4a5663;font-size:.95rem}
 .code{font-size:2.5rem;font-weight:700;letter-spacing:.3em;font-variant-numeric:tabular-nums;margin:1rem 0;color:#0b2542}
+.exit-bar{display:flex;align-items:center;justify-content:space-between;gap:.75rem;background:#0b2542;color:#fff;padding:.5rem 1rem}
+.exit-bar p{margin:0;font-size:.9rem}
+.quick-exit{flex:none;min-height:44px;padding:.6rem 1.1rem;border:2px solid #fff;border-radius:6px;background:#a4161a;color:#fff;font-weight:700;text-decoration:none;white-space:nowrap}
+.quick-exit:hover{background:#7a0f12;text-decoration:underline}
 `;
 
 /** `formAction`: one more origin a form on the page may reach (through a redirect, for browsers that check those). */
@@ -48,6 +53,8 @@ export function signInPagePolicy(nonce: string, formAction?: string): string {
   return [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,
+    // Only the quick exit script, served by us and stamped with the page's nonce.
+    `script-src 'nonce-${nonce}'`,
     'img-src data:',
     formAction === undefined ? "form-action 'self'" : `form-action 'self' ${formAction}`,
     "frame-ancestors 'none'",
@@ -76,13 +83,18 @@ function layout({ locale, nonce, titleKey, headingKey, body }: Layout): string {
     <title>${t(titleKey)}</title>
     <link rel="icon" href="data:,">
     <style nonce="${escapeHtml(nonce)}">${STYLE}</style>
+    <script src="/static/exit.js" nonce="${escapeHtml(nonce)}" defer></script>
   </head>
   <body>
+    <aside class="exit-bar" aria-labelledby="quick-exit">
+      <p id="quick-exit-hint">${t('quickExit.hint')}</p>
+      <a class="quick-exit" id="quick-exit" href="${escapeHtml(QUICK_EXIT_URL)}" rel="noreferrer" aria-describedby="quick-exit-hint">${t('quickExit.button')}</a>
+    </aside>
     <header><p>${t('title')}</p></header>
     <main>
       <h1>${t(headingKey)}</h1>
 ${body}
-      <p><a href="/">${t('signin.backToChat')}</a></p>
+      <p><a href="/" data-back-to-chat>${t('signin.backToChat')}</a></p>
       <p class="helpline">${t('footer.helpline')}: ${t('footer.phone')} (${t('footer.ttyLabel')} ${t('footer.tty')})</p>
     </main>
   </body>

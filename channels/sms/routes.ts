@@ -63,6 +63,8 @@ export interface SmsRouteDeps {
   readonly deadlineMs?: number;
   /** Counts a text by its number's hash (and for everyone); false when over the limit. */
   readonly rateLimit?: (phoneHash: string) => Promise<boolean>;
+  /** Whether the bot put this conversation in TTY mode (a "GA" earlier): HELP and START answer in TTY then. */
+  readonly ttyMode?: (conversationId: string) => Promise<boolean>;
 }
 
 export interface SmsHashes {
@@ -285,7 +287,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
         // A fresh start: whatever dialog was waiting (an office email, a PIN) must not take the next text.
         await forget(conversation, messageSid, ttyNumber, at);
         logger.info({ code: 'sms_opt_in' }, 'SMS opt-in recorded');
-        twiml(res, [own('sms.opted_in', ttyNumber, 'en')]);
+        twiml(res, [own('sms.opted_in', ttyNumber || ((await deps.ttyMode?.(conversation.id)) ?? false), 'en')]);
         return;
       }
       if (optedOut) {

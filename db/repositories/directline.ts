@@ -101,3 +101,15 @@ export async function listActivities(
     .execute();
   return rows.map((r) => ({ seq: r.seq, activity: r.activity }));
 }
+
+/**
+ * Deletes the stored activities of a conversation before sequence number `beforeSeq`, or all of
+ * them (the parent signed out: nothing from the account may be replayed). The sequence counter is
+ * kept, so watermarks already handed out stay valid.
+ */
+export async function deleteActivities(db: Executor, conversationId: string, beforeSeq?: number): Promise<number> {
+  let query = db.deleteFrom('dlActivities').where('conversationId', '=', conversationId);
+  if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -78,7 +78,7 @@ export class DisbursementsDialog extends AccountQuestionDialog {
     ];
     const columns = [say('payments.table.date'), say('payments.table.amount'), say('disbursements.table.method')];
     await step.context.sendActivity(
-      tableActivity({
+      tableActivity(step.context, {
         text: [heading, lines.map((line) => `- ${line}`).join('\n'), footer.join('\n')].join('\n\n'),
         heading: [heading],
         columns: several ? [...columns, say('payments.table.case_ending')] : columns,

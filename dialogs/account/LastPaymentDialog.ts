@@ -62,7 +62,7 @@ export class LastPaymentDialog extends AccountQuestionDialog {
     const footer = [say('lastPayment.footer')];
     const text = [heading, ...blocks, ...footer].join('\n\n');
     await step.context.sendActivity(
-      tableActivity({
+      tableActivity(step.context, {
         text,
         heading: [heading],
         columns: [say('payments.table.case'), say('payments.table.date'), say('payments.table.amount'), say('payments.table.details')],

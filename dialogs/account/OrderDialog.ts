@@ -36,7 +36,7 @@ export class OrderDialog extends AccountQuestionDialog {
     );
     const footer = [say('order.footer')];
     await step.context.sendActivity(
-      tableActivity({
+      tableActivity(step.context, {
         text: [heading, ...lines, ...footer].join('\n\n'),
         heading: [heading],
         columns: [say('payments.table.case'), say('payments.table.amount'), say('order.table.frequency'), say('order.table.since')],

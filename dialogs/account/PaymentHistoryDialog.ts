@@ -124,7 +124,7 @@ export class PaymentHistoryDialog extends AccountQuestionDialog {
     ];
     const columns = [say('payments.table.date'), say('payments.table.amount'), say('payments.table.source')];
     await step.context.sendActivity(
-      tableActivity({
+      tableActivity(step.context, {
         text: [heading, lines.map((line) => `- ${line}`).join('\n'), footer.join('\n')].join('\n\n'),
         heading: [heading],
         columns: several ? [...columns, say('payments.table.case_ending')] : columns,

@@ -1,10 +1,14 @@
 /**
- * One answer, two forms in the same activity: plain text that reads well by itself (SMS and TTY
- * send only that, and screen readers may prefer it) and, for web chat, an Adaptive Card table. The
- * text never holds a markdown table, so the SMS renderer can pass it on as it is.
+ * One answer in the form the channel shows best. Where cards show (web chat, Teams), an Adaptive
+ * Card table under a one-line summary: the answer once, not a text and then the same again as a
+ * card (which took 1,731 px of a phone screen). Where only text travels (SMS, TTY), the whole answer
+ * as plain text, every line of it; the SMS and TTY renderers read only `text`. The card keeps the
+ * whole text as its fallback and speech, for clients that cannot draw it.
+ * The text never holds a markdown table, so the SMS renderer can pass it on as it is.
  */
-import { ActivityTypes, CardFactory, type Activity } from 'botbuilder';
+import { ActivityTypes, CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { Locale } from '../../locales/i18n.js';
+import { isTextOnly } from '../text/mode.js';
 
 /** Web Chat renders 1.5 (Table arrived in 1.5); nothing newer is used. */
 export const CARD_VERSION = '1.5';
@@ -30,8 +34,10 @@ function cell(text: string, header: boolean): Record<string, unknown> {
   return { type: 'TableCell', items: [textBlock(text, header ? { weight: 'Bolder' } : {})] };
 }
 
-export function tableCard(answer: TableAnswer): Record<string, unknown> {
-  const body: Record<string, unknown>[] = answer.heading.map((line, index) => textBlock(line, index === 0 ? { weight: 'Bolder' } : {}));
+/** `withHeading`: false when the activity's text already shows the heading above the card. */
+export function tableCard(answer: TableAnswer, withHeading = true): Record<string, unknown> {
+  const heading = withHeading ? answer.heading : [];
+  const body: Record<string, unknown>[] = heading.map((line, index) => textBlock(line, index === 0 ? { weight: 'Bolder' } : {}));
   if (answer.rows.length > 0) {
     body.push({
       type: 'Table',
@@ -53,12 +59,20 @@ export function tableCard(answer: TableAnswer): Record<string, unknown> {
   };
 }
 
-export function tableActivity(answer: TableAnswer): Partial<Activity> {
+/** The short text shown above the card: the heading (its "as of" line first). */
+export function tableSummary(answer: TableAnswer): string {
+  return answer.heading.join('\n');
+}
+
+export function tableActivity(context: TurnContext, answer: TableAnswer): Partial<Activity> {
+  if (isTextOnly(context)) {
+    return { type: ActivityTypes.Message, text: answer.text, textFormat: 'plain', locale: answer.locale };
+  }
   return {
     type: ActivityTypes.Message,
-    text: answer.text,
+    text: tableSummary(answer),
     textFormat: 'plain',
     locale: answer.locale,
-    attachments: [CardFactory.adaptiveCard(tableCard(answer))],
+    attachments: [CardFactory.adaptiveCard(tableCard(answer, false))],
   };
 }

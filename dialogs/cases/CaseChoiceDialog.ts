@@ -38,12 +38,16 @@ export function caseLabel(say: Say, item: CaseSummary): string {
   return say('cases.label', { caseEnding: lastFour(item.caseNumber), children: item.childrenFirstNames.join(', ') });
 }
 
+/**
+ * The question, the numbered list, then the instructions as paragraphs of their own: Web Chat's
+ * markdown would otherwise read a line right after "2. …" as part of list item 2.
+ */
 export function caseQuestion(say: Say, cases: readonly CaseSummary[]): string {
   return [
     say('cases.ask', { count: cases.length }),
     cases.map((item, index) => say('cases.item', { index: index + 1, label: caseLabel(say, item) })).join('\n'),
     say('cases.ask_hint'),
-  ].join('\n');
+  ].join('\n\n');
 }
 
 export class CaseChoiceDialog extends ComponentDialog {

@@ -6,6 +6,7 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import { resolveLocale, type Locale } from '../../locales/i18n.js';
 import { sayIn } from '../messages.js';
+import { textTurnOf } from '../text/mode.js';
 
 export function resolveTurnLocale(chosen: Locale | undefined, activityLocale: string | undefined): Locale {
   return chosen ?? resolveLocale(activityLocale);
@@ -25,7 +26,15 @@ export function languageChangedEvent(locale: Locale): Partial<Activity> {
  * own texts. Used for a typed choice ("中文") and for the page's picker alike.
  */
 export async function announceLanguage(context: TurnContext, locale: Locale): Promise<void> {
-  await sessionOf(context).chooseLanguage(locale);
+  const session = sessionOf(context);
+  await session.chooseLanguage(locale);
+  const answering = session.locale();
+  if (answering !== locale && textTurnOf(context).tty) {
+    // A Baudot TTY shows neither Chinese nor accents, so TTY mode stays in English: say so in
+    // English rather than promise a language (or send a line the TTY cannot show at all).
+    await context.sendActivity(sayIn(answering)('tty.english_only'));
+    return;
+  }
   await context.sendActivities([
     { type: ActivityTypes.Message, text: sayIn(locale)('language.changed') },
     languageChangedEvent(locale),

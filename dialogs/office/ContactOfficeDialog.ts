@@ -16,9 +16,11 @@ import {
   type PromptValidator,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
 import { listCases, type CaseSummary } from '../../db/account/cases.js';
 import { findCaseOffice, findQueuedOfficeMessage, type Office } from '../../db/repositories/officeMessages.js';
 import { useSession } from '../../db/repositories/sessions.js';
+import { officeHours } from './hours.js';
 import { isReroute } from '../account/reroute.js';
 import { auditTurn, conversationKeyOf } from '../auth/conversation.js';
 import { VERIFY_DIALOG, VerifyDialog, verifiedPersonOf } from '../auth/VerifyDialog.js';
@@ -173,7 +175,7 @@ export class ContactOfficeDialog extends ComponentDialog {
     // whatever the answer now, rather than "not sent" or "sign-in ended".
     const queued = await findQueuedOfficeMessage(this.deps.db, personId, confirmation);
     if (queued !== null) {
-      await reply(step.context, 'office.already_sent', { ...this.contactOf(office), reference: queued.reference });
+      await reply(step.context, 'office.already_sent', { ...this.contactOf(step.context, office), reference: queued.reference });
       return step.endDialog();
     }
     if (yesNo(textResult(step.result)) !== 'yes') {
@@ -195,7 +197,7 @@ export class ContactOfficeDialog extends ComponentDialog {
     { personId, caseNumber, office, message, confirmation }: { personId: string; caseNumber: string; office: Office; message: string; confirmation: string },
   ): Promise<void> {
     const channel = channelKindOf(step.context);
-    const contact = this.contactOf(office);
+    const contact = this.contactOf(step.context, office);
     let queued: QueuedOfficeMessageRef;
     try {
       queued = await this.outbox.queue({
@@ -223,7 +225,8 @@ export class ContactOfficeDialog extends ComponentDialog {
     await reply(step.context, 'office.sent', { ...contact, reference });
   }
 
-  private contactOf(office: Office): { office: string; phone: string; hours: string } {
-    return { office: office.name, phone: formatPhone(office.phone), hours: office.hours };
+  /** The office's name, phone and hours as the parent reads them (hours in the parent's language). */
+  private contactOf(context: TurnContext, office: Office): { office: string; phone: string; hours: string } {
+    return { office: office.name, phone: formatPhone(office.phone), hours: officeHours(sayFor(context), localeOf(context), office.hours) };
   }
 }

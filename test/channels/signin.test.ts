@@ -218,7 +218,9 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toMatch(/style-src 'nonce-[^']+'/);
     expect(csp).not.toContain('unsafe-inline');
-    expect(page.html).not.toContain('<script');
+    // The only script is our quick exit, by nonce.
+    expect(page.html.match(/<script\b[^>]*>/g)).toEqual([expect.stringMatching(/^<script src="\/static\/exit\.js" nonce="[^"]+" defer>$/)]);
+    expect(csp).toMatch(/script-src 'nonce-[^']+'/);
 
     expect(completed.filter((c) => c.requestId === requestId)).toEqual([
       { requestId, channel: 'directline', conversationRef: expect.objectContaining({ conversation: expect.objectContaining({ id: 'conv-maria' }) }) },

@@ -7,6 +7,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
+import { SIGNED_OUT_EVENT } from '../../dialogs/auth/signedOut.js';
 import { LANGUAGE_CHANGED_EVENT } from '../../dialogs/language/turnLanguage.js';
 import { InterruptibleDialog } from '../../dialogs/InterruptibleDialog.js';
 import { helpText, sayIn } from '../../dialogs/messages.js';
@@ -92,7 +93,9 @@ describe('InterruptibleDialog', () => {
 
   it('signs out mid-dialog', async () => {
     const client = await started();
-    expect((await client.sendActivity('log out')).text).toBe(en('sign_out.done'));
+    // First the channel is told to forget the transcript, then the parent hears it is done.
+    expect((await client.sendActivity('log out')).name).toBe(SIGNED_OUT_EVENT);
+    expect(client.getNextReply().text).toBe(en('sign_out.done'));
     expect(client.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
   });
 

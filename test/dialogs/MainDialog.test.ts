@@ -4,6 +4,7 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { MAX_INPUT_LENGTH } from '../../dialogs/input/screenInput.js';
 import { LANGUAGE_CHANGED_EVENT } from '../../dialogs/language/turnLanguage.js';
 import { MainDialog } from '../../dialogs/MainDialog.js';
+import { SIGNED_OUT_EVENT } from '../../dialogs/auth/signedOut.js';
 import { helpText, sayIn } from '../../dialogs/messages.js';
 import { KeywordRecognizer } from '../../dialogs/recognizer/KeywordRecognizer.js';
 import type { Recognition, Recognizer } from '../../dialogs/recognizer/Recognizer.js';
@@ -116,8 +117,11 @@ describe('MainDialog', () => {
     expect((await reply('cancel')).text).toBe(en('cancel.nothing'));
   });
 
-  it('confirms sign-out honestly', async () => {
-    expect((await reply('sign out')).text).toBe(en('sign_out.done'));
+  it('confirms sign-out honestly, after telling the channel to forget the transcript before the request', async () => {
+    const chat = client();
+    const first = (await chat.sendActivity({ type: 'message', id: 'conv|7', text: 'sign out', locale: 'en-US' })) as Partial<Activity>;
+    expect(first).toMatchObject({ type: 'event', name: SIGNED_OUT_EVENT, value: { forgetBefore: 'conv|7' } });
+    expect((chat.getNextReply() as Partial<Activity>).text).toBe(en('sign_out.done'));
   });
 
   it('lists the languages when asked about language', async () => {

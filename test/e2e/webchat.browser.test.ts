@@ -1,7 +1,7 @@
 /**
  * The chat page in a real Chromium against the whole application: Web Chat talks to our own
  * Direct Line server, the bot answers, the language switch reaches the bot, the page meets WCAG 2.1
- * AA (axe-core) under its real CSP, and Quick exit leaves at once.
+ * AA (axe-core) under its real CSP, and Quick exit (Shift 3 times, or the button) leaves at once.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -161,7 +161,7 @@ describe('web chat page in Chromium', () => {
     }
   }, 90_000);
 
-  it('Esc, even while typing in the send box, leaves for the neutral site and clears storage', async () => {
+  it('Shift pressed 3 times, even while typing in the send box, leaves for the neutral site and clears storage; Esc stays', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     try {
       // No network in tests: the neutral site is a stand-in page.
@@ -174,8 +174,18 @@ describe('web chat page in Chromium', () => {
       await page.waitForFunction(() => window.sessionStorage.length > 0);
       await page.evaluate(() => window.localStorage.setItem('probe', '1'));
 
+      // Esc belongs to Web Chat (and screen readers, input methods): it never leaves the page.
       await page.locator(SEND_BOX).pressSequentially('my case num');
       await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      // Typing capitals uses Shift with other keys: that is no quick exit either.
+      await page.locator(SEND_BOX).pressSequentially(' ABC DEF');
+      await page.waitForTimeout(300);
+      expect(page.url()).toContain(app.baseUrl);
+
+      await page.keyboard.press('Shift');
+      await page.keyboard.press('Shift');
+      await page.keyboard.press('Shift');
       await page.waitForURL(QUICK_EXIT_URL);
 
       // Back must not return to the chat (location.replace, not a new history entry).

@@ -7,6 +7,7 @@
   'use strict';
 
   var SESSION_KEY = 'nyc-child-support-chat';
+  var SEND_BOX = '[data-id="webchat-sendbox-input"]';
   var TOKEN_SAVE_INTERVAL_MS = 30 * 1000;
   // DirectLineJS ConnectionStatus values.
   var ONLINE = 2;
@@ -16,6 +17,7 @@
   var texts = JSON.parse(document.getElementById('page-text').textContent);
   var nonce = (document.currentScript && document.currentScript.nonce) || '';
   var chatElement = document.getElementById('chat');
+  var chatHost = newChatHost();
   var statusElement = document.getElementById('chat-status');
   var locale = normalizeLocale(root.lang);
 
@@ -125,10 +127,48 @@
     rootWidth: '100%',
   };
 
+  /** Web Chat renders into a child of #chat, so that a fresh start can replace it whole. */
+  function newChatHost() {
+    var host = document.createElement('div');
+    host.className = 'chat-host';
+    while (chatElement.firstChild) chatElement.removeChild(chatElement.firstChild);
+    chatElement.appendChild(host);
+    return host;
+  }
+
+  /**
+   * Web Chat's markdown makes a link of any bare domain ("NY.gov" became a link to the real
+   * ny.gov, a site the bot never sent anyone to). Escaping the dot inside such a word keeps it
+   * text; addresses written out with their scheme, markdown links and email addresses stay links.
+   * The bot's texts stay plain for SMS and TTY: this is only how the page shows them.
+   */
+  function keepBareDomainsText(markdown) {
+    return String(markdown)
+      .split(/(\s+)/)
+      .map(function (word) {
+        if (/:\/\//.test(word) || word.indexOf('@') >= 0 || word.indexOf('](') >= 0) return word;
+        return word.replace(/([A-Za-z0-9])\.(?=[A-Za-z])/g, '$1\\.');
+      })
+      .join('');
+  }
+
+  function renderMarkdown() {
+    var args = Array.prototype.slice.call(arguments);
+    args[0] = keepBareDomainsText(args[0]);
+    return window.WebChat.renderMarkdown.apply(null, args);
+  }
+
   function renderChat() {
     window.WebChat.renderWebChat(
-      { directLine: directLine, store: store, locale: locale, nonce: nonce, styleOptions: styleOptions },
-      chatElement,
+      {
+        directLine: directLine,
+        store: store,
+        locale: locale,
+        nonce: nonce,
+        styleOptions: styleOptions,
+        renderMarkdown: window.WebChat.renderMarkdown ? renderMarkdown : undefined,
+      },
+      chatHost,
     );
   }
 
@@ -153,10 +193,52 @@
     else pendingLanguageEvent = next;
   }
 
+  /** The sequence number in a Direct Line activity id ("conversation|seq"), or NaN. */
+  function seqOf(id) {
+    var bar = String(id || '').lastIndexOf('|');
+    return bar < 0 ? NaN : Number(String(id).slice(bar + 1));
+  }
+
+  /**
+   * The bot signed the parent out, and the server has deleted the transcript from before the
+   * sign-out request. The page then starts Web Chat afresh on the same conversation, reading on from
+   * just before that request: a new store and a new element, so neither the transcript nor Web
+   * Chat's screen-reader live region (which keeps what it announced) holds anything of the account.
+   * Nothing to forget (a reload replaying the event) means nothing to do.
+   */
+  function forgetShown(getState, event) {
+    var before = seqOf(event.value && event.value.forgetBefore);
+    var from = isNaN(before) ? seqOf(event.id) : before - 1;
+    if (isNaN(from)) return;
+    var activities = (getState() && getState().activities) || [];
+    var stale = activities.some(function (activity) {
+      var seq = seqOf(activity.id);
+      return !isNaN(seq) && seq <= from && activity.id !== event.id;
+    });
+    if (!stale || !directLine) return;
+    var session = { token: directLine.token, conversationId: directLine.conversationId, watermark: String(from) };
+    var hadFocus = chatElement.contains(document.activeElement);
+    store = createStore();
+    chatHost = newChatHost();
+    connect(session, true);
+    // The parent was typing here: the fresh send box takes the focus back.
+    var input = hadFocus && chatHost.querySelector(SEND_BOX);
+    if (input) input.focus();
+  }
+
   function createStore() {
-    return window.WebChat.createStore({}, function () {
+    return window.WebChat.createStore({}, function (api) {
       return function (next) {
         return function (action) {
+          if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+            var incoming = action.payload && action.payload.activity;
+            if (incoming && incoming.type === 'event' && incoming.name === 'signedOut') {
+              var getState = api.getState;
+              setTimeout(function () {
+                forgetShown(getState, incoming);
+              }, 0);
+            }
+          }
           if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && pendingLanguageEvent) {
             var value = pendingLanguageEvent;
             pendingLanguageEvent = null;
@@ -200,6 +282,7 @@
     var options = { token: session.token, domain: window.location.origin + '/v3/directline', webSocket: false };
     // With a conversationId DirectLineJS reconnects (and replays the transcript) instead of starting anew.
     if (resuming) options.conversationId = session.conversationId;
+    if (resuming && session.watermark) options.watermark = session.watermark;
     directLine = window.WebChat.createDirectLine(options);
     var wasOnline = false;
     directLine.connectionStatus$.subscribe(function (status) {

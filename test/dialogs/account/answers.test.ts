@@ -152,7 +152,7 @@ describe('Robert (noncustodial, two cases)', () => {
     expect(answer).not.toContain('0404');
     const again = joined(await say('payments'));
     expect(again).toContain('0303');
-    expect(again).not.toContain(en('cases.ask', { number: 2 }));
+    expect(again).not.toContain(en('cases.ask', { count: 2 }));
   });
 
   it('"all" covers both cases and can change the choice', async () => {

@@ -32,6 +32,7 @@ const zh = sayIn('zh-Hans');
 const es = sayIn('es');
 const ANA = { personId: 'P-1005', subject: 'nygov-0005' };
 const BRONX = { name: 'Bronx Child Support Office', email: 'bronx.childsupport@example.gov', phone: '718-555-0140', hours: 'Mon-Fri 8:30-17:00' };
+const BRONX_HOURS_EN = 'Monday to Friday, 8:30 AM to 5:00 PM';
 
 let world: World;
 let mailDir: string;
@@ -135,7 +136,7 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     expect(queued).toMatchObject({ status: 'pending', officeId: 'bronx', caseNumber: 'CS24000101', body: message, attempts: 0, channelKind: 'web', locale: 'en' });
     const reference = queued?.reference ?? '';
     expect(reference).toMatch(REFERENCE_PATTERN);
-    expect(done).toBe(en('office.sent', { office: BRONX.name, reference, phone: BRONX.phone, hours: BRONX.hours }));
+    expect(done).toBe(en('office.sent', { office: BRONX.name, reference, phone: BRONX.phone, hours: 'Monday to Friday, 8:30 AM to 5:00 PM' }));
     expect(done).toContain(`Your reference is ${reference}.`);
     expect(done).toMatch(/2 business days/);
 
@@ -225,7 +226,7 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     await chat.say('Is my hearing still on Monday');
     const answer = joined(await chat.say('yes'));
     const [queued] = (await messagesOf(MARIA.personId)).slice(-1);
-    expect(answer).toBe(en('office.sent', { office: BRONX.name, phone: BRONX.phone, hours: BRONX.hours, reference: queued?.reference ?? '' }));
+    expect(answer).toBe(en('office.sent', { office: BRONX.name, phone: BRONX.phone, hours: BRONX_HOURS_EN, reference: queued?.reference ?? '' }));
     expect(await outbox.drain()).toBe(1);
     const [row] = (await messagesOf(MARIA.personId)).slice(-1);
     expect(row).toMatchObject({ status: 'pending', sentAt: null, attempts: 1, leaseUntil: null });
@@ -246,7 +247,7 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     await chat.say('Please send me my payment history');
     const before = (await messagesOf(MARIA.personId)).length;
     const answer = joined(await chat.say('yes'));
-    expect(answer).toBe(en('office.failed', { office: BRONX.name, phone: BRONX.phone, hours: BRONX.hours }));
+    expect(answer).toBe(en('office.failed', { office: BRONX.name, phone: BRONX.phone, hours: BRONX_HOURS_EN }));
     expect(answer).toContain('888-208-4485');
     expect(await messagesOf(MARIA.personId)).toHaveLength(before);
     expect(world.logLines.join('\n')).toContain('"code":"ECONNRESET"');
@@ -286,7 +287,7 @@ describe('Maria (one case, Bronx office, web chat)', () => {
     await restore();
     const count = (await messagesOf(MARIA.personId)).length;
     const again = joined(await chat.say('yes'));
-    const already = en('office.already_sent', { office: BRONX.name, reference, phone: BRONX.phone, hours: BRONX.hours });
+    const already = en('office.already_sent', { office: BRONX.name, reference, phone: BRONX.phone, hours: BRONX_HOURS_EN });
     expect(again).toBe(already);
     // A "no" this time, once the message is queued, must not be told "not sent".
     await restore();
@@ -341,7 +342,7 @@ describe('in Chinese and Spanish', () => {
     const [row] = (await messagesOf(WEI.personId)).slice(-1);
     expect(row).toMatchObject({ status: 'sent', officeId: 'queens', body: message, locale: 'zh-Hans' });
     expect(row?.reference).toMatch(REFERENCE_PATTERN);
-    expect(done).toBe(zh('office.sent', { office: 'Queens Child Support Office', reference: row?.reference ?? '', phone: '718-555-0144', hours: 'Mon-Fri 8:30-17:00' }));
+    expect(done).toBe(zh('office.sent', { office: 'Queens Child Support Office', reference: row?.reference ?? '', phone: '718-555-0144', hours: '周一至周五 8:30–17:00' }));
     expect(done).toContain(`参考编号是 ${row?.reference ?? ''}`);
     expect(sent.at(-1)?.text).toContain('Chinese (Simplified)');
     const { body } = await readEml(join(mailDir, 'out', `${row?.reference ?? ''}.eml`));
@@ -357,7 +358,7 @@ describe('in Chinese and Spanish', () => {
     const reference = (await messagesOf(ANA.personId)).at(-1)?.reference ?? '';
     expect(reference).toMatch(REFERENCE_PATTERN);
     expect(done).toContain('Brooklyn Child Support Office');
-    expect(done).toContain(es('office.sent', { office: 'Brooklyn Child Support Office', reference, phone: '718-555-0141', hours: 'Mon-Fri 8:30-17:00' }));
+    expect(done).toContain(es('office.sent', { office: 'Brooklyn Child Support Office', reference, phone: '718-555-0141', hours: 'de lunes a viernes, de 8:30 a 17:00' }));
     expect(done).toContain(`Su número de referencia es ${reference}.`);
   });
 });

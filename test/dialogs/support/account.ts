@@ -198,8 +198,18 @@ export function openChat(world: World, locale = 'en-US', conversationId = `conv-
   };
 }
 
+/**
+ * What each message says in words. A table answer on a channel that shows cards carries only a
+ * summary as its text; the whole answer is the card's fallback text, so that is what counts here.
+ */
 export function texts(replies: readonly Partial<Activity>[]): string[] {
-  return replies.filter((r) => r.type === 'message').map((r) => r.text ?? '');
+  return replies.filter((r) => r.type === 'message').map((r) => cardFallback(r) ?? r.text ?? '');
+}
+
+function cardFallback(reply: Partial<Activity>): string | undefined {
+  const content: unknown = reply.attachments?.[0]?.content;
+  const fallback = typeof content === 'object' && content !== null ? (content as { fallbackText?: unknown }).fallbackText : undefined;
+  return typeof fallback === 'string' ? fallback : undefined;
 }
 
 export function joined(replies: readonly Partial<Activity>[]): string {
