@@ -12,6 +12,7 @@ import { AppError } from '../db/errors.js';
 import { databaseErrorCode, isBrokenConnection, isDatabaseOutage } from '../db/health.js';
 import { sayIn } from '../dialogs/messages.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
+import { sendSms, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './channels/smsHelpers.js';
 import { createServerDatabase, databaseKinds } from './helpers/database.js';
 import { DirectLineClient } from './helpers/directline.js';
 
@@ -49,6 +50,8 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres')) {
         DATABASE_URL: database.url,
         DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
         DATABASE_CONNECT_TIMEOUT_MS: '1000',
+        TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+        TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
       });
       admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await admin.connect();
@@ -133,6 +136,20 @@ for (const kind of databaseKinds().filter((k) => k === 'postgres')) {
       expect(await until(async () => (await readyz()) === 200)).toBe(true);
       await chat.send('ayuda');
       expect(await chat.replies((t) => t.includes('saldo'))).toContain('saldo');
+    });
+
+    it('answers a text with the calm helpline message, not silence, while the database refuses connections', async () => {
+      await admin.query(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
+      await terminateAppBackends();
+      try {
+        const answer = await sendSms(app.baseUrl, { from: '+12125550102', to: '+12125550100', body: 'balance' });
+        expect(answer.status).toBe(200);
+        expect(answer.messages).toEqual([sayIn('en')('errors.generic')]);
+        expect(answer.messages[0]).toContain('888-208-4485');
+      } finally {
+        await admin.query(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
+      }
+      expect(await until(async () => (await readyz()) === 200)).toBe(true);
     });
 
     it('gives the turn whose connection was terminated the calm helpline answer in Spanish', async () => {

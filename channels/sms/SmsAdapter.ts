@@ -14,7 +14,8 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import { AppError } from '../../db/errors.js';
+import { AppError, isAppError } from '../../db/errors.js';
+import { isDatabaseOutage } from '../../db/health.js';
 import { findConversation, isOptedOut, saveReplyState, type SmsConversation } from '../../db/repositories/sms.js';
 import { peekSession } from '../../db/repositories/sessions.js';
 import type { Database } from '../../db/schema.js';
@@ -128,13 +129,21 @@ export class SmsAdapter extends BotAdapter {
     const pages = turn.tty ? paginate(renderTty(rendered.text), renderTty(more)) : paginate(rendered.text, more);
     // What waits for MORE is tied to the session live now: it may hold account data, which must
     // not outlive that session (MORE checks it, and a sweep deletes it once the session is over).
-    const session = await peekSession(this.db, conversationKey(SMS_CHANNEL_ID, conversationId), now);
-    await saveReplyState(
-      this.db,
-      conversationId,
-      { choices: rendered.choices, pages: pages.slice(1), sessionId: session?.id ?? null, locale },
-      now,
-    );
+    try {
+      const session = await peekSession(this.db, conversationKey(SMS_CHANNEL_ID, conversationId), now);
+      await saveReplyState(
+        this.db,
+        conversationId,
+        { choices: rendered.choices, pages: pages.slice(1), sessionId: session?.id ?? null, locale },
+        now,
+      );
+    } catch (error) {
+      // The database is gone (the calm answer of a failed turn, most likely): the parent still gets
+      // this text; only MORE and the numbered choices are lost with it.
+      if (!isAppError(error, 'database_unavailable') && !isDatabaseOutage(error)) throw error;
+      this.logger.error({ code: 'sms_reply_state_lost' }, 'SMS reply sent without its paging state: database unavailable');
+      return { pages: pages.slice(0, 1) };
+    }
     return { pages: pages.slice(0, 1) };
   }
 

@@ -20,6 +20,8 @@ import {
   upsertConversation,
   type SmsConversation,
 } from '../../db/repositories/sms.js';
+import { isAppError } from '../../db/errors.js';
+import { isDatabaseOutage } from '../../db/health.js';
 import type { Database } from '../../db/schema.js';
 import { isLocale, translator, type Locale } from '../../locales/i18n.js';
 import { conversationKey } from '../../dialogs/auth/conversation.js';
@@ -312,7 +314,11 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       twiml(res, pages ?? []);
     } catch (error) {
       logger.error({ code: 'sms_webhook_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'SMS webhook failed');
-      if (!res.headersSent) res.send(500, { error: { code: 'internal', message: 'internal error' } });
+      if (res.headersSent) return;
+      // Without the database the conversation's language is unknown: the calm answer in English,
+      // with the helpline, rather than silence (a 500 would leave the parent with nothing).
+      if (isAppError(error, 'database_unavailable') || isDatabaseOutage(error)) twiml(res, [own('errors.generic', ttyNumbers.has(field(postedFields(req), 'To') ?? ''), 'en')]);
+      else res.send(500, { error: { code: 'internal', message: 'internal error' } });
     }
   });
 }
