@@ -175,7 +175,8 @@ export class ContactOfficeDialog extends ComponentDialog {
     // whatever the answer now, rather than "not sent" or "sign-in ended".
     const queued = await findQueuedOfficeMessage(this.deps.db, personId, confirmation);
     if (queued !== null) {
-      await reply(step.context, 'office.already_sent', { ...this.contactOf(step.context, office), reference: queued.reference });
+      const known = this.contactOf(step.context, office);
+      await reply(step.context, 'office.already_sent', { office: known.office, phone: known.phone, hours: known.hours, reference: queued.reference });
       return step.endDialog();
     }
     if (yesNo(textResult(step.result)) !== 'yes') {
@@ -212,17 +213,17 @@ export class ContactOfficeDialog extends ComponentDialog {
       });
     } catch (error) {
       this.deps.logger?.error({ event: 'office_message_not_queued', code: errorCodeOf(error) }, 'an office message could not be queued');
-      await reply(step.context, 'office.failed', contact);
+      await reply(step.context, 'office.failed', { office: contact.office, phone: contact.phone, hours: contact.hours });
       return;
     }
     const { id, reference, created } = queued;
     if (!created) {
-      await reply(step.context, 'office.already_sent', { ...contact, reference });
+      await reply(step.context, 'office.already_sent', { office: contact.office, phone: contact.phone, hours: contact.hours, reference });
       return;
     }
     const detail = { messageId: id, reference, officeId: office.id, characters: [...message].length, channel };
     await auditTurn(this.deps.db, step.context, { action: 'office_message', outcome: 'queued', personId, caseNumber, detail });
-    await reply(step.context, 'office.sent', { ...contact, reference });
+    await reply(step.context, 'office.sent', { office: contact.office, phone: contact.phone, hours: contact.hours, reference });
   }
 
   /** The office's name, phone and hours as the parent reads them (hours in the parent's language). */

@@ -176,6 +176,9 @@ const { usages, helperVars, literalKeys } = collect();
 
 /** Every set of variable names a key is rendered with. */
 function variableSets(key: string): { where: string; vars: string[] }[] {
+  // `X_sms` is what `sayIn(locale, 'sms')` shows for `X` on SMS (i18next context): X's call sites pass its variables.
+  const sms = /^(.+)_sms(_(?:zero|one|two|few|many|other))?$/.exec(key);
+  if (sms !== null && !usages.has(key)) return variableSets(`${sms[1] ?? ''}${sms[2] ?? ''}`);
   const sets: { where: string; vars: string[] }[] = [];
   for (const usage of usages.get(key) ?? []) {
     if (usage.vars !== undefined) sets.push({ where: usage.file, vars: usage.vars });
