@@ -74,13 +74,21 @@ export class ChildSupportBot extends ActivityHandler {
   }
 
   /**
-   * Forgets this turn's conversation as if it had never spoken: dialog and data state and the
-   * parent's profile. An SMS START or STOP asks for it, so a dialog left waiting (an office email,
-   * a PIN question) cannot take the next text as its answer.
+   * Forgets this turn's conversation as if it had never spoken (dialog and data state and the
+   * parent's profile), keeping only TTY mode and language. An SMS START or STOP asks for it, so a
+   * dialog left waiting (an office email, a PIN question) cannot take the next text as its answer.
    */
   async forget(context: TurnContext): Promise<void> {
+    // How the parent reads us (TTY, language) is not account data: a TTY user's START stays in TTY.
+    const data = await this.accessors.conversationData.get(context, {});
+    const kept: ConversationData = {};
+    if (data.language !== undefined) kept.language = data.language;
+    if (data.tty !== undefined) kept.tty = data.tty;
     await this.conversationState.delete(context);
     await this.userState.delete(context);
+    if (Object.keys(kept).length === 0) return;
+    await this.accessors.conversationData.set(context, kept);
+    await this.conversationState.saveChanges(context, true);
   }
 
   private async attachConversationSession(context: TurnContext): Promise<void> {

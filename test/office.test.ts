@@ -148,7 +148,7 @@ describe('a message to the office in web chat, in each language', () => {
     await chat.replies();
     await chat.send(parent.ask);
     const link = SIGN_IN_LINK.exec(await chat.replies((t) => SIGN_IN_LINK.test(t)))?.[0] ?? '';
-    await signInAtDevProvider(link, parent.login, parent.password);
+    await signInAtDevProvider(link, parent.login, parent.password, chat.ownBrowser());
     await chat.replies((t) => t.trim() !== '', 10_000);
     await chat.send(parent.ssn);
     await chat.replies();
