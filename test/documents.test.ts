@@ -16,7 +16,8 @@ const DOCUMENT_LINK = /https?:\/\/[^\s)"\]\\]+\/documents\/[A-Za-z0-9_-]{43}/;
 async function askSignedIn(chat: DirectLineClient, question: string, who: { login: string; password: string; ssn: string; pin: string }, until: RegExp): Promise<string> {
   await chat.send(question);
   const prompt = await chat.replies((t) => SIGN_IN_LINK.test(t));
-  await signIn(SIGN_IN_LINK.exec(prompt)?.[0] as string, who.login, who.password);
+  // In the chat's own browser (its cookie), as a parent clicking the link does: no code needed.
+  await signIn(SIGN_IN_LINK.exec(prompt)?.[0] as string, who.login, who.password, chat.ownBrowser());
   let reply = await chat.replies((t) => /Social Security|社会安全|Seguro Social/i.test(t) || until.test(t), 10_000);
   if (!until.test(reply)) {
     await chat.send(who.ssn);

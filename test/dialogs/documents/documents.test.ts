@@ -64,7 +64,7 @@ describe('Maria (custodial, English, web chat)', () => {
   it('"statement" is last full month\'s: October 2026, with a download card and the link in plain text', async () => {
     const replies = await say('statement');
     const reply = replies.find((r) => LINK.test(r.text ?? ''));
-    expect(reply?.text).toMatch(/^Your account statement \(October 2026\) is ready: https:\/\/assistant\.example\.test\/documents\//);
+    expect(reply?.text).toMatch(/^Your account statement \(October 2026\) is ready:\s+https:\/\/assistant\.example\.test\/documents\//);
     expect(reply?.text).toMatch(/PDF, 1 page, \d+ KB\. The link works for 15 minutes, in this browser\./);
     const card = JSON.stringify(reply?.attachments?.[0]?.content);
     expect(card).toContain('Action.OpenUrl');
@@ -157,7 +157,7 @@ describe('James (noncustodial)', () => {
     expect(first).toMatch(/signin\//);
     const replies = await chat.signInAs(JAMES.subject);
     const reply = replies.find((r) => LINK.test(r.text ?? ''));
-    expect(reply?.text).toMatch(/^Your payment coupon \(As of November 20, 2026\) is ready: https:\/\/\S+ It works for 15 minutes; sign in with NY\.gov to open it\.$/);
+    expect(reply?.text).toMatch(/^Your payment coupon \(As of November 20, 2026\) is ready:\s+https:\/\/\S+\s+It works for 15 minutes; sign in with NY\.gov to open it\.$/);
     expect(reply?.attachments ?? []).toEqual([]);
   });
 });
