@@ -213,6 +213,24 @@ describe('Direct Line streaming (one instance)', () => {
   });
 });
 
+describe('socket opens count as conversation starts', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ RATE_LIMIT_STARTS: '3,1000', RATE_LIMIT_WINDOW_SECONDS: '86400' });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('a client over its start limit is refused a socket with 429', async () => {
+    // One start so far; two socket opens reach the limit of three.
+    const conversation = await startConversation(app.baseUrl);
+    const open = [await StreamClient.open(conversation.streamUrl), await StreamClient.open(conversation.streamUrl)];
+    await expect(StreamClient.open(conversation.streamUrl)).rejects.toThrow('refused with 429');
+    for (const s of open) s.close();
+  });
+});
+
 describe.each(databaseKinds())('stream hub on %s', (kind) => {
   let database: TestDatabase;
   let http: HttpServer;
