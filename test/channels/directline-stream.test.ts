@@ -4,6 +4,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { DirectLineStreamHub, CLOSE_TOKEN_EXPIRED } from '../../channels/directline/stream.js';
@@ -276,11 +277,13 @@ describe('two instances on one PostgreSQL database', () => {
   let a: TestApp | undefined;
   let b: TestApp | undefined;
   let drop: (() => Promise<void>) | undefined;
+  let name = '';
 
   beforeAll(async () => {
     if (!enabled) return;
     const database = await createServerDatabase();
     drop = database.drop;
+    name = database.name;
     a = await startTestApp({ DATABASE_URL: database.url });
     b = await startTestApp({ DATABASE_URL: database.url });
   });
@@ -307,6 +310,22 @@ describe('two instances on one PostgreSQL database', () => {
     await stream.until(() => stream.activities.slice(before).some((x) => x.from?.role === 'bot' && HELP.test(x.text ?? '')));
     expect(performance.now() - started).toBeLessThan(2000);
     expect(stream.activities[before]?.text).toBe('help');
+
+    // Every instance's listening connection is cut (a failover, an idle kill): they reconnect and
+    // the next reply still crosses over.
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      const killed = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and query ilike 'LISTEN%'`, [name]);
+      expect(killed.rowCount).toBe(2);
+    } finally {
+      await admin.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const again = stream.activities.length;
+    expect(await post(a.baseUrl, conversation, 'thanks')).toBe(200);
+    await stream.until(() => stream.activities.slice(again).some((x) => x.from?.role === 'bot'));
+    expect(stream.activities[again]?.text).toBe('thanks');
     stream.close();
   });
 });
