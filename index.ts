@@ -18,6 +18,7 @@ import { registerDocumentRoutes } from './channels/documents/routes.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './channels/directline/DirectLineAdapter.js';
 import { registerDirectLineRoutes } from './channels/directline/routes.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
+import { DirectLineStreamHub } from './channels/directline/stream.js';
 import { BrowserBinding } from './channels/directline/browser.js';
 import { createLogger, type Logger } from './channels/logger.js';
 import { registerOpsRoutes } from './channels/ops.js';
@@ -41,7 +42,7 @@ import { maskTranscript } from './db/sensitive.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startRetentionJob } from './db/retention.js';
 import { seedDemoIfEmpty } from './db/seed.js';
-import { findConversation } from './db/repositories/directline.js';
+import { findConversation, listenForActivities, type ActivityListener } from './db/repositories/directline.js';
 import { DatabaseStorage } from './db/storage.js';
 import type { Database } from './db/schema.js';
 import { IntentRecognizer } from './dialogs/recognizer/IntentRecognizer.js';
@@ -113,7 +114,30 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const metrics = createMetrics();
   const onTurnError = createTurnErrorHandler({ conversationState, logger });
 
-  const directLine = new DirectLineAdapter({ db, serviceUrl: config.publicUrl });
+  // Rate limits and the activity size limit run before routing and body parsing, on every instance alike.
+  const limiter = new RateLimiter({ db, config: config.rateLimits, secret: config.sessionSecret, logger });
+  const directLineTokens = new DirectLineTokens(config.sessionSecret);
+  const streams = new DirectLineStreamHub({ db, tokens: directLineTokens, logger, publicUrl: config.publicUrl, limiter, trustProxy: config.trustProxy });
+  // Other instances' activities arrive by NOTIFY; on the embedded database this process is the only one.
+  let activityListener: ActivityListener | null = null;
+  if (config.databaseUrl !== null) {
+    try {
+      activityListener = await listenForActivities(config.databaseUrl, {
+        onActivity: (conversationId, seq) => streams.notify(conversationId, seq),
+        onResync: () => streams.resync(),
+        onError: (code) => logger.warn({ code }, 'direct line notice connection lost'),
+      });
+    } catch (error) {
+      await streams.close();
+      await database.close();
+      throw error;
+    }
+  }
+  const directLine = new DirectLineAdapter({
+    db,
+    serviceUrl: config.publicUrl,
+    onStored: (conversationId, seq) => streams.notify(conversationId, seq),
+  });
   directLine.use(new TurnMetricsMiddleware(metrics));
   directLine.onTurnError = onTurnError;
 
@@ -138,8 +162,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const server = createHttpServer({ logger });
   const browsers = new BrowserBinding(config.sessionSecret, config.publicUrl);
-  // Rate limits and the activity size limit run before routing and body parsing, on every instance alike.
-  const limiter = new RateLimiter({ db, config: config.rateLimits, secret: config.sessionSecret, logger });
   registerRequestLimits(server, { limiter, trustProxy: config.trustProxy });
   registerOpsRoutes(server, { isReady: () => isDatabaseReachable(db), registry: metrics.registry });
   registerWebRoutes(server, { logger });
@@ -191,11 +213,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     db,
     adapter: directLine,
     bot,
-    tokens: new DirectLineTokens(config.sessionSecret),
+    tokens: directLineTokens,
     browsers,
     logger,
     maskStoredText: maskTranscript,
+    stream: streams,
   });
+  streams.attach(server.server);
   registerBotFrameworkRoutes(server, {
     adapter: cloud,
     bot,
@@ -239,7 +263,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       // A stop right after start must not leave the provider's build running on a closed app.
       await devIdp?.settled;
       await retention?.stop();
+      // Sockets first: the server's close waits for every open connection.
+      await streams.close();
       await closeServer(server);
+      await activityListener?.close();
       await officeOutbox.stop();
       await database.close();
     })();

@@ -1,7 +1,7 @@
 /**
  * The bot adapter behind our own Direct Line server. Instead of calling a connector service it
- * writes the bot's activities into the conversation's log in the database, where the client's next
- * poll finds them; so any instance can run a turn and any other can deliver its replies.
+ * writes the bot's activities into the conversation's log in the database, where the client's
+ * stream or next poll finds them; so any instance can run a turn and any other can deliver its replies.
  */
 import {
   ActivityEventNames,
@@ -36,6 +36,11 @@ export interface DirectLineAdapterOptions {
   readonly botName?: string;
   /** Injected clock for timestamps. */
   readonly now?: () => Date;
+  /**
+   * Told of each stored activity once it is committed, so this instance's open streams send it at
+   * once (other instances hear of it by NOTIFY).
+   */
+  readonly onStored?: (conversationId: string, seq: number) => void;
 }
 
 /** Activity id as Direct Line spells it: conversation id, a bar, the sequence number. */
@@ -62,6 +67,7 @@ export class DirectLineAdapter extends BotAdapter {
   readonly serviceUrl: string;
   private readonly db: Kysely<Database>;
   private readonly now: () => Date;
+  private readonly onStored: (conversationId: string, seq: number) => void;
 
   constructor(options: DirectLineAdapterOptions) {
     super();
@@ -70,6 +76,7 @@ export class DirectLineAdapter extends BotAdapter {
     this.botId = options.botId ?? DEFAULT_BOT_ID;
     this.botName = options.botName;
     this.now = options.now ?? (() => new Date());
+    this.onStored = options.onStored ?? (() => undefined);
   }
 
   /**
@@ -134,6 +141,7 @@ export class DirectLineAdapter extends BotAdapter {
         })
       : await appendActivity(this.db, conversationId, build);
     if (stored === null) throw new AppError('not_found', 'the Direct Line conversation does not exist');
+    this.onStored(conversationId, stored.seq);
     return activityId(conversationId, stored.seq);
   }
 

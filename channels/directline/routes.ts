@@ -1,5 +1,6 @@
 /**
- * Our own Direct Line 3.0 endpoints, polling only (no `streamUrl`). The web page gets a token from
+ * Our own Direct Line 3.0 endpoints: polling, and a `streamUrl` (see stream.ts) when a stream hub
+ * is given. The web page gets a token from
  * `/api/directline/token` instead of holding a secret; every later call proves its conversation
  * with that token. Conversations and activities live only in the database, so a poll may hit a
  * different instance than the post it follows.
@@ -24,6 +25,7 @@ import type { Logger } from '../logger.js';
 import type { Request, Response, Server } from '../server.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter, activityId, toActivityJson } from './DirectLineAdapter.js';
 import type { BrowserBinding } from './browser.js';
+import type { DirectLineStreamHub } from './stream.js';
 import { MAX_CONVERSATION_LIFETIME_SECONDS, type DirectLineClaims, type DirectLineTokens } from './tokens.js';
 
 export interface DirectLineDeps {
@@ -38,6 +40,8 @@ export interface DirectLineDeps {
   readonly botId?: string;
   /** Applied to the user's text before it is stored; identity when absent. */
   readonly maskStoredText?: (text: string) => string;
+  /** Answers a `streamUrl` on start and reconnect and hears of each stored activity; polling only when absent. */
+  readonly stream?: DirectLineStreamHub;
 }
 
 export const DEFAULT_LOCALE = 'en-US';
@@ -291,7 +295,12 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
           membersAdded: [{ id: conversation.userId, name: '', role: 'user' }],
         });
       }
-      res.send(first ? 201 : 200, { conversationId: conversation.id, token, expires_in: tokens.remainingSeconds(claims) });
+      res.send(first ? 201 : 200, {
+        conversationId: conversation.id,
+        token,
+        expires_in: tokens.remainingSeconds(claims),
+        ...(deps.stream === undefined ? {} : { streamUrl: await deps.stream.streamUrl(claims, null) }),
+      });
     }),
   );
 
@@ -300,7 +309,20 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
     handle(logger, async (req, res) => {
       const { token, claims } = await authorize(req);
       const conversation = await existing(claims);
-      res.send(200, { conversationId: conversation.id, token, expires_in: tokens.remainingSeconds(claims) });
+      // Direct Line's reconnect: a fresh streamUrl that resumes after the client's watermark.
+      const query: unknown = req.query;
+      let watermark = 0;
+      try {
+        watermark = parseWatermark(isRecord(query) ? query.watermark : undefined);
+      } catch {
+        // A reconnect with a watermark we cannot read replays from the start rather than failing.
+      }
+      res.send(200, {
+        conversationId: conversation.id,
+        token,
+        expires_in: tokens.remainingSeconds(claims),
+        ...(deps.stream === undefined ? {} : { streamUrl: await deps.stream.streamUrl(claims, watermark) }),
+      });
     }),
   );
 
@@ -342,6 +364,8 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
         return toActivityJson(storedCopy(text === undefined ? activity : { ...activity, text: maskStoredText(text) }));
       });
       if (stored === null || activity === undefined) throw new AppError('not_found', 'the conversation does not exist');
+      // The echo goes out at once; other instances hear of it by NOTIFY.
+      deps.stream?.notify(claims.conversationId, stored.seq);
       await runTurn(activity);
       res.send(200, { id: activity.id });
     }),

@@ -29,6 +29,12 @@ export interface DirectLineTokenOptions {
 
 const ISSUER = 'child-support-assistant/directline';
 const AUDIENCE = 'directline';
+/**
+ * A stream token rides in the `streamUrl` query (a browser WebSocket cannot send a header), where
+ * proxies may log it: its own audience makes it good for opening that conversation's socket only,
+ * never for posting or refreshing.
+ */
+const STREAM_AUDIENCE = 'directline-stream';
 export const DEFAULT_TOKEN_TTL_SECONDS = 1800;
 /**
  * How long a conversation's token chain lives, counted from the conversation's creation: a stolen
@@ -76,13 +82,34 @@ export class DirectLineTokens {
     return { token, expiresIn: expiresAt - issuedAt };
   }
 
+  /** A token for the conversation's stream socket, expiring with the token it was asked with. */
+  async issueStream(claims: DirectLineClaims): Promise<string> {
+    return new SignJWT({ conv: claims.conversationId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(STREAM_AUDIENCE)
+      .setSubject(claims.userId)
+      .setIssuedAt(Math.floor(this.now().getTime() / 1000))
+      .setExpirationTime(claims.expiresAt)
+      .sign(this.key);
+  }
+
   /** Throws `AppError` `token_expired` or `token_invalid`; both answer 401. */
   async verify(token: string): Promise<DirectLineClaims> {
+    return this.verifyFor(token, AUDIENCE);
+  }
+
+  /** A stream token (`issueStream`); a conversation token does not pass here, nor the reverse. */
+  async verifyStream(token: string): Promise<DirectLineClaims> {
+    return this.verifyFor(token, STREAM_AUDIENCE);
+  }
+
+  private async verifyFor(token: string, audience: string): Promise<DirectLineClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audience,
         currentDate: this.now(),
         requiredClaims: ['exp', 'sub', 'conv'],
       });

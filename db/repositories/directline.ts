@@ -3,7 +3,8 @@
  * number of server instances can serve one conversation; the per-conversation counter `last_seq`
  * is both the sequence of every stored activity and the watermark clients poll with.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import pg from 'pg';
 import type { Database } from '../schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -79,6 +80,8 @@ export async function appendActivity(
       .insertInto('dlActivities')
       .values({ conversationId, seq: counter.lastSeq, activity: JSON.stringify(activity) })
       .execute();
+    // Delivered at commit, to every instance listening, so a socket held by any of them hears of it.
+    await sql`select pg_notify(${ACTIVITY_CHANNEL}, ${`${conversationId}:${counter.lastSeq}`})`.execute(trx);
     return { seq: counter.lastSeq, activity };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
@@ -112,4 +115,119 @@ export async function deleteActivities(db: Executor, conversationId: string, bef
   if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** The NOTIFY channel `appendActivity` announces each stored activity on, as `conversationId:seq`. */
+export const ACTIVITY_CHANNEL = 'directline_activity';
+
+/** Reads a notification's payload; null for anything that is not ours. */
+export function parseActivityNotice(payload: string | undefined): { conversationId: string; seq: number } | null {
+  if (payload === undefined) return null;
+  const at = payload.lastIndexOf(':');
+  const seq = Number(payload.slice(at + 1));
+  if (at <= 0 || !Number.isSafeInteger(seq) || seq <= 0) return null;
+  return { conversationId: payload.slice(0, at), seq };
+}
+
+export interface ActivityListener {
+  close(): Promise<void>;
+}
+
+export interface ActivityListenerOptions {
+  /** Each stored activity, as soon as its transaction commits (on any instance). */
+  readonly onActivity: (conversationId: string, seq: number) => void;
+  /**
+   * After a reconnect: notices sent while the connection was down are lost, so the listener's
+   * owner must look again for everything it waits on.
+   */
+  readonly onResync: () => void;
+  /** Told the code of a connection error (never a message). */
+  readonly onError?: (code: string) => void;
+  /** First retry delay after a lost connection; doubles up to 30 s. */
+  readonly retryMs?: number;
+}
+
+const MAX_LISTEN_RETRY_MS = 30_000;
+
+/**
+ * A dedicated PostgreSQL connection that LISTENs for stored activities (a pooled connection cannot:
+ * it would be handed to other queries). It reconnects by itself when the connection drops.
+ */
+export async function listenForActivities(databaseUrl: string, options: ActivityListenerOptions): Promise<ActivityListener> {
+  const firstRetryMs = options.retryMs ?? 500;
+  let retryMs = firstRetryMs;
+  let closed = false;
+  let client: pg.Client | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
+    let lost = false;
+    const onLost = (error?: Error): void => {
+      if (lost) return;
+      lost = true;
+      if (error !== undefined) options.onError?.((error as Error & { code?: string }).code ?? error.name);
+      if (client === next) client = null;
+      next.removeAllListeners('notification');
+      void next.end().catch(() => undefined);
+      schedule();
+    };
+    next.on('error', onLost);
+    next.on('end', () => onLost());
+    next.on('notification', (message) => {
+      if (message.channel !== ACTIVITY_CHANNEL) return;
+      const notice = parseActivityNotice(message.payload);
+      if (notice !== null) options.onActivity(notice.conversationId, notice.seq);
+    });
+    await next.connect();
+    await next.query(`LISTEN ${ACTIVITY_CHANNEL}`);
+    if (closed) {
+      lost = true;
+      await next.end();
+      return;
+    }
+    client = next;
+    retryMs = firstRetryMs;
+  };
+
+  const schedule = (): void => {
+    if (closed || timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      connect().then(
+        () => {
+          if (!closed) options.onResync();
+        },
+        (error: unknown) => {
+          options.onError?.(error instanceof Error ? ((error as Error & { code?: string }).code ?? error.name) : 'unknown');
+          retryMs = Math.min(retryMs * 2, MAX_LISTEN_RETRY_MS);
+          schedule();
+        },
+      );
+    }, retryMs);
+    timer.unref();
+  };
+
+  try {
+    await connect();
+  } catch (error) {
+    closed = true;
+    if (timer !== null) clearTimeout(timer);
+    throw error;
+  }
+  return {
+    async close(): Promise<void> {
+      closed = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      const current = client;
+      client = null;
+      if (current !== null) {
+        current.removeAllListeners('end');
+        current.removeAllListeners('notification');
+        current.on('error', () => undefined);
+        await current.end().catch(() => undefined);
+      }
+    },
+  };
 }

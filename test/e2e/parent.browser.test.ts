@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { QUICK_EXIT_URL } from '../../channels/web/page.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Browser as CookieJar, signInAtDevProvider } from '../helpers/browser.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
@@ -81,10 +80,10 @@ async function signInAsMaria(page: Page): Promise<string> {
   const prompt = await ask(page, 'balance', [SIGN_IN_LINK]);
   const link = SIGN_IN_LINK.exec(prompt)?.[0] as string;
   const seen = await botBubbles(page).count();
-  // As from the chat's own browser: it carries the cookie the page got with its Direct Line token.
-  const own = new CookieJar();
-  for (const cookie of await page.context().cookies()) if (cookie.name === 'csa_browser') own.acceptCookie(`${cookie.name}=${cookie.value}`);
-  await signInAtDevProvider(link, 'maria.lopez@example.com', 'demo-maria-1', own);
+  // In a tab of the chat's own browser: elsewhere the sign-in ends on a code to type into the chat.
+  const tab = await page.context().newPage();
+  await signInInTab(tab, link, 'maria.lopez@example.com', 'demo-maria-1');
+  await tab.close();
   const next = await waitForBotText(page, seen - 1, [/Social Security|\$1,125\.00/]);
   if (next.includes('$1,125.00')) return next;
   await ask(page, '900-11-1001', [/PIN/]);

@@ -279,7 +279,9 @@
 
   function connect(session, resuming) {
     if (directLine) directLine.end();
-    var options = { token: session.token, domain: window.location.origin + '/v3/directline', webSocket: false };
+    // Replies arrive on the Direct Line stream (the answer's streamUrl, on this server) as the bot sends
+    // them; DirectLineJS polls instead where the browser has no WebSocket.
+    var options = { token: session.token, domain: window.location.origin + '/v3/directline', webSocket: true };
     // With a conversationId DirectLineJS reconnects (and replays the transcript) instead of starting anew.
     if (resuming) options.conversationId = session.conversationId;
     if (resuming && session.watermark) options.watermark = session.watermark;
