@@ -420,7 +420,7 @@ describe('web chat in TTY mode: NY.gov only, the link kept whole', () => {
     const answer = await chat.say('balance GA');
     const link = linkOf(answer);
     // Folded to TTY capitals, but the link's case-sensitive token is kept exactly.
-    expect(texts(answer)).toEqual([`${en('auth.sign_in_link', { url: link, count: 10 }).toUpperCase().replace(link.toUpperCase(), link).replace(/\s*\n\s*/g, '\n')} GA`]);
+    expect(texts(answer)).toEqual([`${en('auth.sign_in_link', { url: link, count: 10 }).toUpperCase().replace(link.toUpperCase(), link).replace(/[ \t]*\n[ \t]*/g, '\n')} GA`]);
     expect(joined(answer)).not.toContain(en('linking.ask_ssn').toUpperCase());
     expect(world.signIn.links).toBeGreaterThan(0);
     const again = await chat.say('sign in GA');
