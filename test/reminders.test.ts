@@ -184,7 +184,7 @@ describe.each(databaseKinds())('SMS reminders on %s', (kind) => {
     expect(sentTo(MARIA)[0]?.body).not.toMatch(/James|Carter|CS24000101|\$/);
     expect((await pass('2026-11-30T18:00:00Z')).sent).toBe(0);
 
-    expect(await text(MARIA, 'stop reminders')).toBe(translator('en')('reminders.off'));
+    expect(await text(MARIA, 'reminders off')).toBe(translator('en')('reminders.off'));
     await app!.db.insertInto('disbursements').values({ id: 'DSB-TEST-2', caseNumber: 'CS24000101', paymentId: null, issuedOn: '2026-12-01', amountCents: 12500, method: 'direct_deposit' }).execute();
     expect((await pass('2026-12-01T14:00:00Z')).sent).toBe(0);
     expect(sentTo(MARIA)).toHaveLength(1);

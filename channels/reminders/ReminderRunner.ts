@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import { formatDate, formatMoney } from '../../dialogs/format.js';
-import { sayIn } from '../../dialogs/messages.js';
+import { sayIn, type Say } from '../../dialogs/messages.js';
 import {
   claimSend,
   listDisbursementCandidates,
@@ -85,8 +85,8 @@ interface Job {
   readonly consent: ReminderConsent;
   readonly kind: ReminderSendKind;
   readonly subject: string;
-  readonly key: string;
-  readonly vars: Record<string, string>;
+  /** The text, in the consent's language, from its `say`. */
+  readonly text: (say: Say) => string;
 }
 
 /** Backoff: 1, 2, 4, 8 … minutes, at most an hour. */
@@ -104,9 +104,9 @@ function errorCodeOf(error: unknown): { code: string; permanent: boolean } {
   return { code: error instanceof Error ? error.name : 'unknown', permanent: false };
 }
 
-export function reminderBody(job: Pick<Job, 'consent' | 'key' | 'vars'>): string {
+export function reminderBody(job: Pick<Job, 'consent' | 'text'>): string {
   // SMS wording: the reply word it names ("balance") is never a carrier keyword.
-  const text = sayIn(job.consent.locale, 'sms')(job.key, job.vars);
+  const text = job.text(sayIn(job.consent.locale, 'sms'));
   return job.consent.tty ? renderTty(text) : text;
 }
 
@@ -120,24 +120,19 @@ async function collectJobs(db: Kysely<Database>, day: string, skip: (reason: Ski
     const vars = { amount: formatMoney(c.amountCents), date: formatDate(c.nextDueDate, c.consent.locale) };
     const subject = `${c.caseNumber}:${c.nextDueDate}`;
     if (day >= addDays(c.nextDueDate, -DAYS_BEFORE) && day < c.nextDueDate) {
-      jobs.push({ consent: c.consent, kind: 'due', subject, key: 'reminders.sms.due', vars });
+      jobs.push({ consent: c.consent, kind: 'due', subject, text: (say) => say('reminders.sms.due', { amount: vars.amount, date: vars.date }) });
     } else if (day > c.nextDueDate && day <= addDays(c.nextDueDate, OVERDUE_WINDOW)) {
       const since = addDays(c.nextDueDate, 1 - PERIOD_DAYS[c.frequency]);
       if (!(await paymentReceived(db, c.caseNumber, since, day))) {
-        jobs.push({ consent: c.consent, kind: 'overdue', subject, key: 'reminders.sms.overdue', vars });
+        jobs.push({ consent: c.consent, kind: 'overdue', subject, text: (say) => say('reminders.sms.overdue', { amount: vars.amount, date: vars.date }) });
       }
     }
   }
   for (const d of await listDisbursementCandidates(db, addDays(day, -DISBURSEMENT_WINDOW), day)) {
     // Only money sent since the parent asked: the agreement is not a digest of the past.
     if (d.issuedOn < newYorkClock(d.consent.consentedAt).day) continue;
-    jobs.push({
-      consent: d.consent,
-      kind: 'disbursement',
-      subject: d.disbursementId,
-      key: 'reminders.sms.disbursement',
-      vars: { date: formatDate(d.issuedOn, d.consent.locale) },
-    });
+    const date = formatDate(d.issuedOn, d.consent.locale);
+    jobs.push({ consent: d.consent, kind: 'disbursement', subject: d.disbursementId, text: (say) => say('reminders.sms.disbursement', { date }) });
   }
   return jobs;
 }
