@@ -64,6 +64,7 @@ describe('text reminders from web chat', () => {
     expect(terms).toContain(consent.wordsShown);
     // The code is never kept at rest.
     expect(JSON.stringify(await app.db.selectFrom('botState').selectAll().execute())).not.toContain(code);
+    expect(JSON.stringify(await app.db.selectFrom('dlActivities').selectAll().execute())).not.toContain(code);
 
     await chat.send('reminders off');
     expect(await chat.replies((t) => /off/.test(t))).toContain(en('reminders.off'));

@@ -80,6 +80,8 @@ export async function listActiveConsents(db: Executor, who: { readonly personId?
 
 export interface DueCandidate {
   readonly consent: ReminderConsent;
+  /** The number replied STOP (as the pass began): nothing may be sent to it. */
+  readonly optedOut: boolean;
   readonly caseNumber: string;
   readonly nextDueDate: string | null;
   readonly amountCents: number;
@@ -92,7 +94,9 @@ export async function listDueCandidates(db: Executor): Promise<DueCandidate[]> {
     .selectFrom('reminderConsents as rc')
     .innerJoin('caseParties as cp', (join) => join.onRef('cp.personId', '=', 'rc.personId').on('cp.role', '=', 'noncustodial'))
     .innerJoin('cases as c', 'c.caseNumber', 'cp.caseNumber')
+    .leftJoin('smsOptOuts as o', 'o.phoneHash', 'rc.phoneHash')
     .select([
+      'o.phoneHash as optedOutHash',
       'rc.id as id',
       'rc.personId as personId',
       'rc.phone as phone',
@@ -115,6 +119,7 @@ export async function listDueCandidates(db: Executor): Promise<DueCandidate[]> {
     .execute();
   return rows.map((r) => ({
     consent: { id: r.id, personId: r.personId, phone: r.phone, phoneHash: r.phoneHash, kind: r.kind, locale: r.locale, tty: r.tty, channel: r.channel, consentedAt: r.consentedAt },
+    optedOut: r.optedOutHash !== null,
     caseNumber: r.caseNumber,
     nextDueDate: r.nextDueDate,
     amountCents: r.nextDueAmountCents ?? r.orderAmountCents,
@@ -124,6 +129,7 @@ export async function listDueCandidates(db: Executor): Promise<DueCandidate[]> {
 
 export interface DisbursementCandidate {
   readonly consent: ReminderConsent;
+  readonly optedOut: boolean;
   readonly disbursementId: string;
   readonly issuedOn: string;
 }
@@ -134,7 +140,9 @@ export async function listDisbursementCandidates(db: Executor, fromDay: string, 
     .selectFrom('reminderConsents as rc')
     .innerJoin('caseParties as cp', (join) => join.onRef('cp.personId', '=', 'rc.personId').on('cp.role', '=', 'custodial'))
     .innerJoin('disbursements as d', 'd.caseNumber', 'cp.caseNumber')
+    .leftJoin('smsOptOuts as o', 'o.phoneHash', 'rc.phoneHash')
     .select([
+      'o.phoneHash as optedOutHash',
       'rc.id as id',
       'rc.personId as personId',
       'rc.phone as phone',
@@ -156,6 +164,7 @@ export async function listDisbursementCandidates(db: Executor, fromDay: string, 
     .execute();
   return rows.map((r) => ({
     consent: { id: r.id, personId: r.personId, phone: r.phone, phoneHash: r.phoneHash, kind: r.kind, locale: r.locale, tty: r.tty, channel: r.channel, consentedAt: r.consentedAt },
+    optedOut: r.optedOutHash !== null,
     disbursementId: r.disbursementId,
     issuedOn: r.issuedOn,
   }));
