@@ -332,6 +332,7 @@ export interface ReminderConsentsTable {
   kind: 'due' | 'disbursement';
   locale: Locale;
   tty: Generated<boolean>;
+  ourNumber: string | null;
   channel: string;
   wordsShown: string;
   agreedWith: string;

@@ -39,10 +39,10 @@ describe.each(databaseKinds())('reminder queue on %s', (kind) => {
   }, 60_000);
   afterAll(() => t.close());
 
-  const consent = (personId: string, phone: string, kindOf: ConsentKind, extra: { locale?: Locale; tty?: boolean } = {}) =>
+  const consent = (personId: string, phone: string, kindOf: ConsentKind, extra: { locale?: Locale; tty?: boolean; ourNumber?: string } = {}) =>
     recordConsent(
       t.db,
-      { personId, phone, phoneHash: `hash:${phone}`, kind: kindOf, locale: extra.locale ?? 'en', tty: extra.tty ?? false, channel: 'sms', wordsShown: 'terms', agreedWith: 'AGREE' },
+      { personId, phone, phoneHash: `hash:${phone}`, kind: kindOf, locale: extra.locale ?? 'en', tty: extra.tty ?? false, ourNumber: extra.ourNumber ?? null, channel: 'sms', wordsShown: 'terms', agreedWith: 'AGREE' },
       new Date('2026-11-20T15:00:00Z'),
     );
 
@@ -130,7 +130,8 @@ describe.each(databaseKinds())('reminder queue on %s', (kind) => {
   it('quiet hours count as skipped and claim nothing; no due date is skipped; TTY numbers get Baudot and GA', async () => {
     await t.db.updateTable('cases').set({ nextDueDate: null }).where('caseNumber', '=', 'CS25000303').execute();
     // Keisha (P-1007) prefers TTY; she is custodial on CS22000404: a disbursement on the 30th.
-    await consent('P-1007', '+16465550107', 'disbursement', { tty: true });
+    // She texted our TTY line: her reminders come from it.
+    await consent('P-1007', '+16465550107', 'disbursement', { tty: true, ourNumber: '+18668759975' });
     await t.db.insertInto('disbursements').values({ id: 'DSB-Q-1', caseNumber: 'CS22000404', paymentId: null, issuedOn: '2026-11-30', amountCents: 15000, method: 'check' }).execute();
     const sender = new StubSender();
     const deps = { db: t.db, sender, from: FROM, statusCallback: null };
@@ -142,6 +143,7 @@ describe.each(databaseKinds())('reminder queue on %s', (kind) => {
     const morning = await runReminders(deps, new Date('2026-12-01T13:05:00Z'));
     expect(morning.sent).toBeGreaterThanOrEqual(1);
     const keisha = sender.sent.find((s) => s.to === '+16465550107');
+    expect(keisha?.from).toBe('+18668759975');
     expect(keisha?.body).toMatch(BAUDOT_SAFE);
     expect(keisha?.body).toMatch(/ GA$/);
     expect(keisha?.body).toContain('NOVEMBER 30, 2026');

@@ -120,7 +120,7 @@ describe.each(databaseKinds())('SMS reminders on %s', (kind) => {
 
     // The regulator's record: who, the number, what, when, the words shown, the channel.
     const consent = await app!.db.selectFrom('reminderConsents').selectAll().where('personId', '=', 'P-1002').executeTakeFirstOrThrow();
-    expect(consent).toMatchObject({ phone: JAMES, kind: 'due', channel: 'sms', locale: 'en', agreedWith: 'AGREE', endedAt: null });
+    expect(consent).toMatchObject({ phone: JAMES, ourNumber: OUR_NUMBER, kind: 'due', channel: 'sms', locale: 'en', agreedWith: 'AGREE', endedAt: null, tty: false });
     expect(terms).toContain(consent.wordsShown.replace(/\s+/g, ' '));
     expect(consent.consentedAt.toISOString()).toBe(DATA_DAY.toISOString());
     expect(fake.sent).toHaveLength(0);

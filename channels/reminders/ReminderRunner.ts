@@ -168,7 +168,7 @@ export async function runReminders(deps: ReminderRunnerDeps, now: Date): Promise
     if (claim.outcome === 'daily') skip('daily_limit');
     if (claim.outcome !== 'claimed') return;
     try {
-      const { sid } = await sender.send({ to: job.consent.phone, from: deps.from, body: reminderBody(job), statusCallback: deps.statusCallback });
+      const { sid } = await sender.send({ to: job.consent.phone, from: job.consent.ourNumber ?? deps.from, body: reminderBody(job), statusCallback: deps.statusCallback });
       await markSendSent(db, claim.id, sid, now);
       sent += 1;
       counters?.sent(job.kind);

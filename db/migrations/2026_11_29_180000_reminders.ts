@@ -19,6 +19,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('due', 'disbursement')`))
     .addColumn('locale', 'text', (c) => c.notNull())
     .addColumn('tty', 'boolean', (c) => c.notNull().defaultTo(false))
+    // Our number the parent texted (a TTY relay line, say): reminders come from it. Null: TWILIO_FROM.
+    .addColumn('our_number', 'text')
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('words_shown', 'text', (c) => c.notNull())
     .addColumn('agreed_with', 'text', (c) => c.notNull())

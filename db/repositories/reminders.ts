@@ -21,6 +21,8 @@ export interface ReminderConsent {
   readonly kind: ConsentKind;
   readonly locale: Locale;
   readonly tty: boolean;
+  /** The number of ours the parent texted; null: the default sender. */
+  readonly ourNumber: string | null;
   readonly channel: string;
   readonly consentedAt: Date;
 }
@@ -32,6 +34,8 @@ export interface NewConsent {
   readonly kind: ConsentKind;
   readonly locale: Locale;
   readonly tty: boolean;
+  /** The number of ours the parent texted (SMS); none: the default sender. */
+  readonly ourNumber?: string | null;
   readonly channel: string;
   /** The exact text the parent was shown before agreeing. */
   readonly wordsShown: string;
@@ -39,7 +43,7 @@ export interface NewConsent {
   readonly agreedWith: string;
 }
 
-const CONSENT_COLUMNS = ['id', 'personId', 'phone', 'phoneHash', 'kind', 'locale', 'tty', 'channel', 'consentedAt'] as const;
+const CONSENT_COLUMNS = ['id', 'personId', 'phone', 'phoneHash', 'kind', 'locale', 'tty', 'ourNumber', 'channel', 'consentedAt'] as const;
 
 /** Records an agreement; an earlier active one for the same person, number and kind is ended by it. */
 export async function recordConsent(db: Kysely<Database>, consent: NewConsent, now: Date): Promise<ReminderConsent> {
@@ -54,7 +58,7 @@ export async function recordConsent(db: Kysely<Database>, consent: NewConsent, n
       .execute();
     return trx
       .insertInto('reminderConsents')
-      .values({ id: randomUUID(), ...consent, consentedAt: now })
+      .values({ id: randomUUID(), ...consent, ourNumber: consent.ourNumber ?? null, consentedAt: now })
       .returning([...CONSENT_COLUMNS])
       .executeTakeFirstOrThrow();
   });
@@ -104,6 +108,7 @@ export async function listDueCandidates(db: Executor): Promise<DueCandidate[]> {
       'rc.kind as kind',
       'rc.locale as locale',
       'rc.tty as tty',
+      'rc.ourNumber as ourNumber',
       'rc.channel as channel',
       'rc.consentedAt as consentedAt',
       'c.caseNumber as caseNumber',
@@ -118,7 +123,7 @@ export async function listDueCandidates(db: Executor): Promise<DueCandidate[]> {
     .orderBy('c.caseNumber')
     .execute();
   return rows.map((r) => ({
-    consent: { id: r.id, personId: r.personId, phone: r.phone, phoneHash: r.phoneHash, kind: r.kind, locale: r.locale, tty: r.tty, channel: r.channel, consentedAt: r.consentedAt },
+    consent: { id: r.id, personId: r.personId, phone: r.phone, phoneHash: r.phoneHash, kind: r.kind, locale: r.locale, tty: r.tty, ourNumber: r.ourNumber, channel: r.channel, consentedAt: r.consentedAt },
     optedOut: r.optedOutHash !== null,
     caseNumber: r.caseNumber,
     nextDueDate: r.nextDueDate,
@@ -150,6 +155,7 @@ export async function listDisbursementCandidates(db: Executor, fromDay: string, 
       'rc.kind as kind',
       'rc.locale as locale',
       'rc.tty as tty',
+      'rc.ourNumber as ourNumber',
       'rc.channel as channel',
       'rc.consentedAt as consentedAt',
       'd.id as disbursementId',
@@ -163,7 +169,7 @@ export async function listDisbursementCandidates(db: Executor, fromDay: string, 
     .orderBy('d.id')
     .execute();
   return rows.map((r) => ({
-    consent: { id: r.id, personId: r.personId, phone: r.phone, phoneHash: r.phoneHash, kind: r.kind, locale: r.locale, tty: r.tty, channel: r.channel, consentedAt: r.consentedAt },
+    consent: { id: r.id, personId: r.personId, phone: r.phone, phoneHash: r.phoneHash, kind: r.kind, locale: r.locale, tty: r.tty, ourNumber: r.ourNumber, channel: r.channel, consentedAt: r.consentedAt },
     optedOut: r.optedOutHash !== null,
     disbursementId: r.disbursementId,
     issuedOn: r.issuedOn,

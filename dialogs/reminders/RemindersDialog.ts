@@ -90,9 +90,13 @@ export class RemindersDialog extends ComponentDialog {
 
   /** The number texting us, on SMS; null elsewhere. */
   private async smsNumber(context: TurnContext): Promise<string | null> {
+    return (await this.smsNumbers(context))?.parentNumber ?? null;
+  }
+
+  /** On SMS, the parent's number and ours (a TTY line, say, which their reminders then come from). */
+  private async smsNumbers(context: TurnContext): Promise<{ parentNumber: string; ourNumber: string } | null> {
     if (context.activity.channelId !== SMS_CHANNEL_ID) return null;
-    const conversation = await findConversation(this.deps.db, context.activity.conversation.id);
-    return conversation?.parentNumber ?? null;
+    return findConversation(this.deps.db, context.activity.conversation.id);
   }
 
   private async startStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -216,6 +220,7 @@ export class RemindersDialog extends ComponentDialog {
     }
     const now = this.deps.now();
     const phoneHash = this.port.phoneHash(v.phone);
+    const ourNumber = (await this.smsNumbers(step.context))?.ourNumber ?? null;
     for (const kind of v.kinds) {
       await recordConsent(
         this.deps.db,
@@ -226,6 +231,7 @@ export class RemindersDialog extends ComponentDialog {
           kind,
           locale: localeOf(step.context),
           tty: textTurnOf(step.context).tty,
+          ourNumber,
           channel: step.context.activity.channelId,
           wordsShown: v.words,
           agreedWith: answer.trim().slice(0, 20),
