@@ -30,7 +30,14 @@ export interface Config {
     readonly tenantId: string | null;
     readonly type: AppType;
   };
-  readonly twilio: { readonly accountSid: string | null; readonly authToken: string | null; readonly from: string | null };
+  readonly twilio: {
+    readonly accountSid: string | null;
+    readonly authToken: string | null;
+    readonly from: string | null;
+    /** `TWILIO_API_URL`: base of Twilio's REST API for texts sent outside a webhook reply; null is Twilio's own. */
+    readonly apiUrl: string | null;
+  };
+  readonly reminders: ReminderConfig;
   readonly ttyNumbers: readonly string[];
   readonly mail: { readonly smtpUrl: string | null; readonly from: string; readonly dir: string };
   readonly ssnHmacKey: string;
@@ -46,6 +53,16 @@ export interface Config {
   readonly rateLimits: RateLimitConfig;
   readonly retention: RetentionConfig;
 }
+
+// --- SMS reminders (REMINDERS_*) ---
+export interface ReminderConfig {
+  /** How often each instance runs a reminders pass (jittered); 0 leaves it to `npm run reminders`. */
+  readonly intervalSeconds: number;
+  /** Texts in flight at once during a pass. */
+  readonly concurrency: number;
+}
+
+export const DEFAULT_REMINDERS: ReminderConfig = Object.freeze({ intervalSeconds: 300, concurrency: 8 });
 
 /** Requests per window: per client (IP address, or phone number for SMS) and for everyone at once; 0 is no limit. */
 export interface RateLimit {
@@ -247,6 +264,9 @@ export function loadConfig(env: Env = process.env): Config {
   const twilioFrom = text(env, 'TWILIO_FROM');
   if (twilioFrom !== null && !E164.test(twilioFrom)) throw new ConfigError('TWILIO_FROM must be an E.164 number');
 
+  const twilioApiUrlText = text(env, 'TWILIO_API_URL');
+  const twilioApiUrl = twilioApiUrlText === null ? null : url('TWILIO_API_URL', twilioApiUrlText, ['https:', 'http:']).replace(/\/+$/, '');
+
   const smtpUrl = text(env, 'SMTP_URL');
   if (smtpUrl !== null) url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']);
 
@@ -290,6 +310,11 @@ export function loadConfig(env: Env = process.env): Config {
       accountSid: text(env, 'TWILIO_ACCOUNT_SID'),
       authToken: text(env, 'TWILIO_AUTH_TOKEN'),
       from: twilioFrom,
+      apiUrl: twilioApiUrl,
+    }),
+    reminders: Object.freeze({
+      intervalSeconds: count(env, 'REMINDERS_INTERVAL_SECONDS', DEFAULT_REMINDERS.intervalSeconds),
+      concurrency: count(env, 'REMINDERS_CONCURRENCY', DEFAULT_REMINDERS.concurrency, 1),
     }),
     ttyNumbers: Object.freeze(ttyNumbers),
     mail: Object.freeze({

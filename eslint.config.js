@@ -28,7 +28,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['db/cli.ts', 'dialogs/recognizer/cli.ts', 'test/**/*.ts', 'index.ts'],
+    files: ['db/cli.ts', 'dialogs/recognizer/cli.ts', 'channels/reminders/cli.ts', 'test/**/*.ts', 'index.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -25,6 +25,10 @@ import { registerOpsRoutes } from './channels/ops.js';
 import { SmsAdapter } from './channels/sms/SmsAdapter.js';
 import { createSmsHashes, registerSmsRoutes } from './channels/sms/routes.js';
 import { createTwilioSender, type TwilioHttpClient } from './channels/sms/twilio.js';
+import { runReminders } from './channels/reminders/ReminderRunner.js';
+import { startReminderScheduler } from './channels/reminders/scheduler.js';
+import { registerSmsStatusRoute, SMS_STATUS_PATH } from './channels/reminders/statusRoute.js';
+import { createTwilioReminderSender, twilioHttpClientFor } from './channels/reminders/twilioSender.js';
 import { SMS_CHANNEL_ID } from './dialogs/text/mode.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
 import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
@@ -108,7 +112,25 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // Office email: the dialog queues, this worker (one per instance, sharing the outbox) delivers.
   const officeOutbox = new OfficeOutboxWorker({ db, mailer: new FileOrSmtpMailer(config.mail), logger });
   const documents = new DocumentService({ db, publicUrl: config.publicUrl, now });
-  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, officeOutbox, documents, now });
+  // Texts sent outside a webhook reply (reminders, their one-time codes) go through Twilio's REST API.
+  const smsHashes = createSmsHashes(config.sessionSecret);
+  const { accountSid, authToken, from: twilioFrom, apiUrl: twilioApiUrl } = config.twilio;
+  const twilioHttpClient = twilioHttpClientFor(twilioApiUrl, options.twilioHttpClient);
+  const reminderSender =
+    accountSid === null || authToken === null || twilioFrom === null
+      ? null
+      : createTwilioReminderSender({ accountSid, authToken, apiUrl: twilioApiUrl, httpClient: twilioHttpClient });
+  const reminders =
+    reminderSender === null || twilioFrom === null
+      ? undefined
+      : {
+          phoneHash: smsHashes.phone,
+          sendText: async (to: string, body: string) => {
+            await reminderSender.send({ to, from: twilioFrom, body, statusCallback: null });
+            return true;
+          },
+        };
+  const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, officeOutbox, documents, now, reminders });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
   const metrics = createMetrics();
@@ -141,11 +163,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   directLine.use(new TurnMetricsMiddleware(metrics));
   directLine.onTurnError = onTurnError;
 
-  const smsHashes = createSmsHashes(config.sessionSecret);
-  const { accountSid, authToken } = config.twilio;
   const sms = new SmsAdapter({
     db,
-    sender: accountSid === null || authToken === null ? null : createTwilioSender({ accountSid, authToken, httpClient: options.twilioHttpClient }),
+    sender: accountSid === null || authToken === null ? null : createTwilioSender({ accountSid, authToken, httpClient: twilioHttpClient }),
     phoneHash: smsHashes.phone,
     serviceUrl: config.publicUrl,
     logger,
@@ -241,6 +261,31 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ttyMode: ttyModeReader(storage, SMS_CHANNEL_ID),
   });
 
+  registerSmsStatusRoute(server, { db, authToken, publicUrl: config.publicUrl, logger, now });
+  const reminderScheduler =
+    reminderSender === null || twilioFrom === null || config.reminders.intervalSeconds === 0
+      ? null
+      : startReminderScheduler(
+          (at) =>
+            runReminders(
+              {
+                db,
+                sender: reminderSender,
+                from: twilioFrom,
+                statusCallback: `${config.publicUrl}${SMS_STATUS_PATH}`,
+                concurrency: config.reminders.concurrency,
+                logger,
+                counters: {
+                  sent: (kind) => metrics.remindersSent.inc({ kind }),
+                  skipped: (reason) => metrics.remindersSkipped.inc({ reason }),
+                  failed: (kind) => metrics.remindersFailed.inc({ kind }),
+                },
+              },
+              at,
+            ),
+          { intervalMs: config.reminders.intervalSeconds * 1000, logger, now },
+        );
+
   const retention =
     config.retention.intervalSeconds === 0
       ? null
@@ -265,6 +310,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await retention?.stop();
       // Sockets first: the server's close waits for every open connection.
       await streams.close();
+      await reminderScheduler?.stop();
       await closeServer(server);
       await activityListener?.close();
       await officeOutbox.stop();

@@ -17,6 +17,10 @@ export interface Metrics {
   readonly turns: Counter<'channel'>;
   readonly turnErrors: Counter<'channel'>;
   readonly turnSeconds: Histogram<'channel'>;
+  /** SMS reminders: sent and failed by kind (due, overdue, disbursement), skipped by reason. */
+  readonly remindersSent: Counter<'kind'>;
+  readonly remindersSkipped: Counter<'reason'>;
+  readonly remindersFailed: Counter<'kind'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -38,6 +42,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    remindersSent: new Counter({ name: 'assistant_reminders_sent_total', help: 'Reminder texts accepted by Twilio, by kind', labelNames: ['kind'], registers: [registry] }),
+    remindersSkipped: new Counter({
+      name: 'assistant_reminders_skipped_total',
+      help: 'Reminders not sent in a pass, by reason (quiet_hours, opted_out, no_due_date, daily_limit)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    remindersFailed: new Counter({ name: 'assistant_reminders_failed_total', help: 'Reminder texts that failed (retried with backoff), by kind', labelNames: ['kind'], registers: [registry] }),
   };
 }
 

@@ -323,7 +323,50 @@ export interface RateLimitsTable {
   expiresAt: Instant;
 }
 
+/** A parent's agreement to reminder texts; never deleted, only ended. */
+export interface ReminderConsentsTable {
+  id: string;
+  personId: string;
+  phone: string;
+  phoneHash: string;
+  kind: 'due' | 'disbursement';
+  locale: Locale;
+  tty: Generated<boolean>;
+  ourNumber: string | null;
+  channel: string;
+  wordsShown: string;
+  agreedWith: string;
+  consentedAt: Instant;
+  endedAt: NullableInstant;
+  endedVia: string | null;
+}
+
+export type ReminderSendKind = 'due' | 'overdue' | 'disbursement';
+export type ReminderSendStatus = 'claimed' | 'sent' | 'failed' | 'dead';
+
+export interface ReminderSendsTable {
+  id: Generated<string>;
+  consentId: string;
+  personId: string;
+  phoneHash: string;
+  kind: ReminderSendKind;
+  subject: string;
+  status: ReminderSendStatus;
+  attempts: Generated<number>;
+  leaseUntil: NullableInstant;
+  nextAttemptAt: NullableInstant;
+  /** New York calendar day of the claim, `YYYY-MM-DD`. */
+  day: string;
+  messageSid: string | null;
+  deliveryStatus: string | null;
+  errorCode: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Instant;
+}
+
 export interface Database {
+  reminderConsents: ReminderConsentsTable;
+  reminderSends: ReminderSendsTable;
   dataExtract: DataExtractTable;
   offices: OfficesTable;
   people: PeopleTable;

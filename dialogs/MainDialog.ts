@@ -34,6 +34,9 @@ import { CONTACT_OFFICE_DIALOG, ContactOfficeDialog, OFFICE_MESSAGE_PROMPT } fro
 import { mayInterruptFreeText } from './office/officeMessage.js';
 import type { OfficeOutbox } from './office/ports.js';
 import { PIN_HELP_DIALOG, PinHelpDialog } from './pin/PinHelpDialog.js';
+import { reminderAction } from './reminders/intent.js';
+import type { RemindersPort } from './reminders/ports.js';
+import { REMINDERS_DIALOG, RemindersDialog } from './reminders/RemindersDialog.js';
 import { DOCUMENT_DIALOG, DocumentDialog } from './documents/DocumentDialog.js';
 import type { DocumentPort } from './documents/ports.js';
 import type { Intent, Recognition, Recognizer } from './recognizer/Recognizer.js';
@@ -61,6 +64,8 @@ export interface MainDialogDeps {
   officeOutbox?: OfficeOutbox;
   /** Renders statements, notices, coupons and printable histories; without one, they are unavailable. */
   documents?: DocumentPort;
+  /** Texts the web chat's one-time code and hashes numbers as STOP does; without one, reminders are unavailable. */
+  reminders?: RemindersPort;
 }
 
 /** The innermost active dialog: only a dialog actually waiting for sign-in may see its event. */
@@ -74,7 +79,7 @@ export class MainDialog extends InterruptibleDialog {
   private readonly routes: Readonly<Record<Intent, Route>>;
   private readonly deps: AccountDeps;
 
-  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now, officeOutbox, documents }: MainDialogDeps) {
+  constructor({ recognizer, logger, db, signIn, ssnHmacKey, now, officeOutbox, documents, reminders }: MainDialogDeps) {
     super(MAIN_DIALOG, recognizer, logger);
     this.deps = { db, signIn, ssnHmacKey, now: now ?? (() => new Date()), ...(logger === undefined ? {} : { logger }) };
     const say = (key: string): Route => ({ reply: (step) => this.say(step.context, key) });
@@ -96,8 +101,8 @@ export class MainDialog extends InterruptibleDialog {
       // Not understood: offer the likeliest choices, then a person (see ClarifyDialog).
       none: { dialogId: CLARIFY_DIALOG },
       goodbye: say('goodbye.reply'),
-      // SMS reminders are another piece of work: say honestly that they are not there yet.
-      reminders: say('reminders.unavailable'),
+      // Without Twilio there is no way to text anyone: say so honestly.
+      reminders: reminders === undefined ? say('reminders.unavailable') : { dialogId: REMINDERS_DIALOG },
       help: {
         reply: async (step, recognition) => {
           await step.context.sendActivity(await menuFor(this.deps, step.context, recognition.entities.view === 'menu' ? 'menu' : 'help'));
@@ -120,6 +125,7 @@ export class MainDialog extends InterruptibleDialog {
     this.addDialog(new SignInDialog(this.deps));
     this.addDialog(new PinHelpDialog(this.deps));
     if (officeOutbox !== undefined) this.addDialog(new ContactOfficeDialog(this.deps, officeOutbox));
+    if (reminders !== undefined) this.addDialog(new RemindersDialog(this.deps, reminders));
     this.addDialog(new ClarifyDialog(recognizer));
     this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.finalStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
@@ -187,7 +193,10 @@ export class MainDialog extends InterruptibleDialog {
       await this.say(step.context, 'documents.chat.print_nothing');
       return step.endDialog();
     }
-    const recognition = await this.recognizer.recognize(text, this.locale(step.context));
+    let recognition = await this.recognizer.recognize(text, this.locale(step.context));
+    // "stop reminders" reads as cancel to the model; the reminder words settle it (see reminders/intent.ts).
+    const overridable = recognition.score < 0.5 || ['cancel', 'none', 'greeting', 'goodbye'].includes(recognition.intent);
+    if (recognition.intent !== 'reminders' && overridable && reminderAction(text) !== null) recognition = { intent: 'reminders', score: 1, entities: {} };
     this.logger?.debug({ intent: recognition.intent, score: recognition.score }, 'message routed');
     return this.follow(step, recognition);
   }

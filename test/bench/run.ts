@@ -15,6 +15,7 @@ import type { Payment } from '../../db/account/payments.js';
 import { readStatement, type Statement } from '../../db/account/statements.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { seedDemoIfEmpty } from '../../db/seed.js';
+import { benchReminders } from './reminders.js';
 
 interface Measurement {
   readonly name: string;
@@ -116,6 +117,8 @@ async function main(): Promise<void> {
     const how = m.once === true ? 'one cold run' : `median of ${RUNS} warm runs`;
     console.log(`${m.name}: ${wallMs.toFixed(1)} ms (cpu ${cpuMs.toFixed(1)} ms) ${how}${ratio}${goal}`);
   }
+  // Reminders: 100,000 due texts through the queue (BENCH_REMINDERS sets another count).
+  await benchReminders(Number(process.env.BENCH_REMINDERS ?? 100_000));
   console.log(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
 }
 

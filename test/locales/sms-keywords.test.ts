@@ -14,7 +14,19 @@ import { LOCALES, loadResources, type Locale } from '../../locales/i18n.js';
 /** Not sent to a parent: the email to office staff, and the recognizer's word lists. */
 const NOT_FOR_PARENTS = [/^office\.email\./, /_words$/];
 /** STOP in its documented meaning: how to opt out. */
-const OPT_OUT_TEXTS = new Set(['sms.help', 'sms.opted_in']);
+const OPT_OUT_TEXTS = new Set([
+  'sms.help',
+  'sms.opted_in',
+  // Reminder terms and texts must say that STOP ends them (carrier rules for recurring texts).
+  'reminders.terms',
+  'reminders.sms.due',
+  'reminders.sms.overdue',
+  'reminders.sms.disbursement',
+  'reminders.status_paused',
+  'reminders.number_opted_out',
+]);
+/** START in its documented meaning: how to opt back in after STOP. */
+const OPT_IN_TEXTS = new Set(['reminders.status_paused', 'reminders.number_opted_out']);
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
 function flatten(value: unknown, prefix = '', out: string[] = []): string[] {
@@ -33,7 +45,8 @@ function instructionWords(text: string): string[] {
 
 function keywordsAskedFor(text: string, key: string): string[] {
   return instructionWords(text).filter(
-    (word) => CARRIER_KEYWORDS.has(word) && word !== 'HELP' && !(word === 'STOP' && OPT_OUT_TEXTS.has(key)),
+    (word) =>
+      CARRIER_KEYWORDS.has(word) && word !== 'HELP' && !(word === 'STOP' && OPT_OUT_TEXTS.has(key)) && !(word === 'START' && OPT_IN_TEXTS.has(key)),
   );
 }
 
