@@ -6,7 +6,10 @@
  * language-specific behaviour really reads from it, by driving each behaviour with the words of
  * each folder in turn.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { LOCALES, resolveLocale, translator, type Locale } from '../../locales/i18n.js';
 import { loadLanguageWords, OPTIONAL_LISTS } from '../../locales/words.js';
@@ -29,8 +32,8 @@ const MAPS = new Set(['dates.numbers', 'spellings']);
 const FREE_TEXT = new Set(['about']);
 const TODAY = '2026-11-20';
 
-function readJson(locale: string, name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`${locale}/${name}`, ROOT), 'utf8'));
+function readJson(locale: string, name: string, root: URL = ROOT): unknown {
+  return JSON.parse(readFileSync(new URL(`${locale}/${name}`, root), 'utf8'));
 }
 
 /** Every key path of a JSON value, down to its lists and maps (their contents are the language's own). */
@@ -57,6 +60,31 @@ function lists(value: unknown, prefix = '', out: [string, number][] = []): [stri
   return out;
 }
 
+/**
+ * What is wrong with one language folder, checked against English: a missing file, a JSON file whose
+ * keys differ, an empty word list. Takes a root so a temporary folder can be checked the same way.
+ */
+function folderProblems(locale: string, root: URL = ROOT): string[] {
+  const problems: string[] = [];
+  const present = readdirSync(new URL(`${locale}/`, root));
+  for (const name of REQUIRED_FILES) if (!present.includes(name)) problems.push(`missing ${name}`);
+  for (const name of ['words.json', 'keywords.json', 'nlu.json']) {
+    if (!present.includes(name)) continue;
+    const keys = (l: string, r: URL) => shape(readJson(l, name, r)).filter((path) => !FREE_TEXT.has(path.split(':')[0] ?? ''));
+    const mine = keys(locale, root);
+    const reference = keys('en', ROOT);
+    for (const key of reference) if (!mine.includes(key)) problems.push(`${name}: no ${key}`);
+    for (const key of mine) if (!reference.includes(key)) problems.push(`${name}: extra ${key}`);
+  }
+  if (present.includes('words.json')) {
+    for (const [path, length] of lists(readJson(locale, 'words.json', root))) {
+      if (length === 0 && !OPTIONAL_LISTS.includes(path)) problems.push(`words.json: ${path} is empty`);
+    }
+    if (loadLanguageWords(locale, root).dates.months.length !== 12) problems.push('words.json: not 12 months');
+  }
+  return problems;
+}
+
 const folders = readdirSync(ROOT).filter((name) => statSync(new URL(name, ROOT)).isDirectory());
 
 describe('a language is one folder', () => {
@@ -64,9 +92,26 @@ describe('a language is one folder', () => {
     expect([...folders].sort()).toEqual([...LOCALES].sort());
   });
 
-  it.each(folders)('%s: every required file is there', (locale) => {
-    const present = readdirSync(new URL(`${locale}/`, ROOT));
-    expect(REQUIRED_FILES.filter((name) => !present.includes(name))).toEqual([]);
+  it.each(folders)('%s: every required file is there, with the same keys as English and no empty list', (locale) => {
+    expect(folderProblems(locale)).toEqual([]);
+  });
+
+  it('a fourth language copied from a folder passes the same checks, and a half-made one does not', () => {
+    const root = mkdtempSync(join(tmpdir(), 'locales-'));
+    try {
+      const rootUrl = pathToFileURL(`${root}/`);
+      cpSync(new URL('en/', ROOT), join(root, 'en'), { recursive: true });
+      cpSync(new URL('es/', ROOT), join(root, 'fr'), { recursive: true });
+      expect(folderProblems('fr', rootUrl)).toEqual([]);
+      // Half-made: no keyword rules yet, and the "since" words not translated.
+      rmSync(join(root, 'fr', 'keywords.json'));
+      const words = readJson('fr', 'words.json', rootUrl) as { dates: { since: string[] } };
+      words.dates.since = [];
+      writeFileSync(join(root, 'fr', 'words.json'), JSON.stringify(words));
+      expect(folderProblems('fr', rootUrl)).toEqual(['missing keywords.json', 'words.json: dates.since is empty']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it.each(REQUIRED_FILES.filter((name) => name.endsWith('.json') && name !== 'translation.json' && name !== 'page.json'))(
