@@ -11,8 +11,9 @@ import * as chatBrowser from './migrations/2026_11_29_090000_chat_browser.js';
 import * as signInCode from './migrations/2026_11_29_110000_sign_in_code.js';
 import * as smsReplySession from './migrations/2026_11_29_120000_sms_reply_session.js';
 import * as limitsRetention from './migrations/2026_11_29_130000_limits_retention.js';
-import * as officeOutbox from './migrations/2026_11_29_150000_office_outbox.js';
 import * as documents from './migrations/2026_11_29_140000_documents.js';
+import * as officeOutbox from './migrations/2026_11_29_150000_office_outbox.js';
+import * as localeUnchecked from './migrations/2026_11_29_170000_locale_unchecked.js';
 import * as reminders from './migrations/2026_11_29_180000_reminders.js';
 import type { Database } from './schema.js';
 
@@ -24,8 +25,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_29_110000_sign_in_code': signInCode,
   '2026_11_29_120000_sms_reply_session': smsReplySession,
   '2026_11_29_130000_limits_retention': limitsRetention,
-  '2026_11_29_150000_office_outbox': officeOutbox,
   '2026_11_29_140000_documents': documents,
+  '2026_11_29_150000_office_outbox': officeOutbox,
+  '2026_11_29_170000_locale_unchecked': localeUnchecked,
   '2026_11_29_180000_reminders': reminders,
 };
 

@@ -4,6 +4,7 @@
  * instants are `timestamptz` read as `Date`.
  */
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { Locale } from '../locales/i18n.js';
 
 /** A timestamptz column: written as Date or ISO string, read as Date, defaulting to now(). */
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -15,7 +16,8 @@ export type Frequency = 'weekly' | 'biweekly' | 'monthly';
 export type LedgerType = 'charge' | 'payment' | 'adjustment';
 export type PaymentSource = 'income_withholding' | 'direct_payment' | 'tax_refund_offset' | 'unemployment_benefits';
 export type DisbursementMethod = 'direct_deposit' | 'debit_card' | 'check';
-export type Locale = 'en' | 'zh-Hans' | 'es';
+/** The languages are the folders under `locales/`, listed once in `locales/i18n.ts`. */
+export type { Locale };
 
 export interface MailingAddress {
   line1: string;

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
+import { LOCALES } from '../locales/i18n.js';
 import { hashPin, hmacSsn, normalizeSsn, verifyPin } from './crypto.js';
 import { AppError } from './errors.js';
 import type { Database } from './schema.js';
@@ -71,7 +72,7 @@ const person = z.strictObject({
   ssn,
   dateOfBirth: date,
   pin,
-  preferredLanguage: z.enum(['en', 'zh-Hans', 'es']),
+  preferredLanguage: z.enum(LOCALES),
   phone: phone.nullable().optional(),
   email: email.nullable().optional(),
   mailingAddress: z.strictObject({

@@ -5,20 +5,35 @@
 import { readFileSync } from 'node:fs';
 import i18next, { type TFunction } from 'i18next';
 
+/**
+ * The languages: each is a folder beside this module (`<lang>/translation.json`, `page.json`,
+ * `words.json`, `keywords.json`, `nlu.json`, `nlu.train.jsonl`) plus its entry here, the one line a
+ * new language adds (a test checks the list and the folders agree and every folder is complete).
+ */
 export const LOCALES = ['en', 'zh-Hans', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
 /** `translation`: the conversation; `page`: the web page and the sign-in pages around it. */
 export const NAMESPACES = ['translation', 'page'] as const;
 
+/**
+ * The BCP-47 tags each language serves (`tags` in `locales/<lang>/words.json`), lower case. Chinese
+ * lists "zh": traditional-script regions are still best served by the simplified texts we have.
+ */
+const TAGS: readonly (readonly [string, Locale])[] = LOCALES.flatMap((locale) =>
+  (JSON.parse(readFileSync(new URL(`./${locale}/words.json`, import.meta.url), 'utf8')) as { tags: string[] }).tags.map(
+    (tag): [string, Locale] => [tag.toLowerCase(), locale],
+  ),
+);
+
 /** Maps any BCP-47 tag (zh, zh-CN, zh-SG, es-US…) onto a supported locale; default English. */
 export function resolveLocale(tag: string | null | undefined): Locale {
   const value = (tag ?? '').trim().toLowerCase().replace(/_/g, '-');
   if (value === '') return 'en';
-  if (value.startsWith('zh')) {
-    // Traditional-script regions are still best served by the simplified texts we have.
-    return 'zh-Hans';
+  const exact = LOCALES.find((locale) => locale.toLowerCase() === value);
+  if (exact !== undefined) return exact;
+  for (const [prefix, locale] of TAGS) {
+    if (value === prefix || value.startsWith(`${prefix}-`)) return locale;
   }
-  if (value === 'es' || value.startsWith('es-')) return 'es';
   return 'en';
 }
 

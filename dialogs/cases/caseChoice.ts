@@ -7,6 +7,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { CaseSummary } from '../../db/account/cases.js';
 import { lastFour } from '../format.js';
+import { phrasePattern, WORDS } from '../../locales/words.js';
 import { normalizeForMatching } from '../recognizer/normalize.js';
 
 /** A case number, or every case of the parent. */
@@ -46,11 +47,12 @@ export type CaseMatch =
   | { readonly kind: 'foreign'; readonly asked: string }
   | { readonly kind: 'none' };
 
-const ALL_WORDS = /\b(?:all|both|every case|all cases|todos|todas|ambos|ambas)\b/u;
-const ALL_HAN = /全部|所有案|两个案|都要|所有的案/u;
+/** "all", "todos", "全部" (`locales/<lang>/words.json`). */
+const ALL_WORDS = new RegExp(phrasePattern(WORDS.cases.all.map(normalizeForMatching)), 'u');
 /** A full case number ("CS25000303", "25000303") or an explicit "case 0505". */
 const FULL_NUMBER = /\b(?:cs ?)?(\d{8})\b/u;
-const CASE_ENDING = /\b(?:case|caso|ending|termina en)\s*(?:number|numero|no)?\s*(\d{4})\b|案件?\s*(\d{4})/u;
+/** "case 0505", "caso 0505", "案件0505": a case word, then the last four digits. */
+const CASE_ENDING = new RegExp(`${phrasePattern(WORDS.cases.caseWords.map(normalizeForMatching))}\\s*(\\d{4})(?!\\d)`, 'u');
 
 function fold(value: string): string {
   return normalizeForMatching(value);
@@ -76,9 +78,9 @@ export function matchCases(text: string, cases: readonly CaseSummary[]): CaseMat
   }
   if (named.size > 0) return { kind: 'cases', caseNumbers: cases.filter((c) => named.has(c.caseNumber)).map((c) => c.caseNumber) };
   const ending = CASE_ENDING.exec(folded) ?? CASE_ENDING.exec(raw);
-  const asked = ending?.[1] ?? ending?.[2];
+  const asked = ending?.[1];
   if (asked !== undefined) return { kind: 'foreign', asked };
-  if (ALL_WORDS.test(folded) || ALL_HAN.test(raw)) return { kind: 'all' };
+  if (ALL_WORDS.test(folded)) return { kind: 'all' };
   // A bare number picks from the list as shown ("1", "2").
   const index = /^(\d)$/u.exec(folded);
   if (index?.[1] !== undefined) {

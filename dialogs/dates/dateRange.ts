@@ -5,6 +5,7 @@
  * recent one not after `today`, because parents ask about the past.
  */
 import type { Locale } from '../../locales/i18n.js';
+import { phrasePattern, WORDS } from '../../locales/words.js';
 import { normalizeForMatching } from '../recognizer/normalize.js';
 
 export interface DateRange {
@@ -15,28 +16,24 @@ export interface DateRange {
   readonly month?: { readonly year: number; readonly month: number };
 }
 
-const EN_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const EN_SHORT = ['jan', 'feb', 'mar', 'apr', '', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const ES_MONTHS = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'];
-
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  un: 1, uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11, doce: 12,
+/** Every language's date words (`locales/<lang>/words.json`), in the form they are matched against. */
+const DATES = {
+  months: WORDS.dates.months.map((names) => names.map(normalizeForMatching)),
+  ambiguous: new Set(WORDS.dates.ambiguousMonths.map(normalizeForMatching)),
+  numbers: new Map(Object.entries(WORDS.dates.numbers).map(([word, value]) => [normalizeForMatching(word), value])),
 };
 
-/** 一 … 十二 (and 两), the Chinese numerals a month or a count of months uses. */
-function chineseNumber(value: string): number | undefined {
-  if (/^\d+$/.test(value)) return Number(value);
-  const digits: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-  if (value === '十') return 10;
-  if (value.length === 2 && value.startsWith('十')) return 10 + (digits[value[1] ?? ''] ?? Number.NaN);
-  if (value.length === 1) return digits[value];
-  return undefined;
+function pattern(words: readonly string[]): string {
+  return phrasePattern(words.map(normalizeForMatching));
+}
+
+function regex(words: readonly string[], flags = 'u'): RegExp {
+  return new RegExp(pattern(words), flags);
 }
 
 function numberOf(word: string): number | undefined {
   if (/^\d+$/.test(word)) return Number(word);
-  return NUMBER_WORDS[word] ?? chineseNumber(word);
+  return DATES.numbers.get(word);
 }
 
 function iso(year: number, month: number, day: number): string {
@@ -76,91 +73,130 @@ interface MonthMention {
   /** A year written next to the month ("March 2026", "2026年3月", "3/2026"). */
   readonly year?: number;
   readonly index: number;
+  /** Where the mention (with its year) ends in the normalized text. */
+  readonly end: number;
 }
 
-const ZH_MONTH = /(?:(20\d{2})\s*年\s*)?(十[一二]?|[一二三四五六七八九]|1[0-2]|0?[1-9])\s*月/gu;
+const MONTH_OF = new Map(DATES.months.flatMap((names, index) => names.map((name): [string, number] => [name, index + 1])));
+const MONTH_NAME = new RegExp(pattern([...MONTH_OF.keys()]), 'gu');
+const PREPOSITION_BEFORE = new RegExp(`${pattern(WORDS.dates.monthPrepositions)} $`, 'u');
+const TRAIL = new RegExp(`^${pattern(WORDS.dates.monthTrail)}`, 'u');
+const YEAR_AFTER = new RegExp(`^ ?(?:${pattern(WORDS.dates.yearJoiners)} )?(20\\d{2})(?![0-9])`, 'u');
+const YEAR_BEFORE = new RegExp(`(?<![0-9])(20\\d{2}) ?${pattern(WORDS.dates.yearBefore)} ?$`, 'u');
+/** "3/2026", "03-2026". */
 const NUMERIC_MONTH = /(?<![\d/])(1[0-2]|0?[1-9])\s*[/-]\s*(20\d{2})(?![\d/])/gu;
 
-/**
- * Every month named in the text, in the order written. Chinese months are read from the raw text
- * (the normalized form is the same for Han characters), Latin names from the normalized one.
- */
-function findMonths(text: string, raw: string): MonthMention[] {
+/** Every month named in the (normalized) text, in the order written; the longest name wins. */
+function findMonths(text: string): MonthMention[] {
   const found: MonthMention[] = [];
-  for (const match of raw.matchAll(ZH_MONTH)) {
-    const before = raw[(match.index ?? 0) - 1] ?? '';
-    if (match[1] === undefined && /[\d一二三四五六七八九十个]/u.test(before)) continue;
-    const month = chineseNumber((match[2] ?? '').replace(/^0/, ''));
-    if (month !== undefined) found.push({ month, ...(match[1] === undefined ? {} : { year: Number(match[1]) }), index: match.index ?? 0 });
+  for (const match of text.matchAll(NUMERIC_MONTH)) {
+    found.push({ month: Number(match[1]), year: Number(match[2]), index: match.index, end: match.index + match[0].length });
   }
   if (found.length > 0) return found;
-  // Read from the raw text: normalizing turns the slash into a space.
-  for (const match of raw.matchAll(NUMERIC_MONTH)) {
-    found.push({ month: Number(match[1]), year: Number(match[2]), index: match.index ?? 0 });
+  for (const match of text.matchAll(MONTH_NAME)) {
+    const name = match[0];
+    const month = MONTH_OF.get(name);
+    if (month === undefined) continue;
+    const before = text.slice(0, match.index);
+    let end = match.index + name.length;
+    const after = text.slice(end);
+    const yearAfter = YEAR_AFTER.exec(after);
+    // "may" is also a verb: only "in May", "for May", "May 2026" name the month.
+    if (DATES.ambiguous.has(name) && yearAfter === null && !PREPOSITION_BEFORE.test(before)) continue;
+    const yearBefore = YEAR_BEFORE.exec(before);
+    const trail = TRAIL.exec(after);
+    if (yearAfter !== null) end += yearAfter[0].length;
+    else if (trail !== null) end += trail[0].length;
+    const year = yearAfter?.[1] ?? yearBefore?.[1];
+    found.push({ month, ...(year === undefined ? {} : { year: Number(year) }), index: yearBefore?.index ?? match.index, end });
   }
-  const names: [RegExp, number][] = [
-    ...ES_MONTHS.map((name, index): [RegExp, number] => [new RegExp(`\\b${name}\\b`, 'gu'), index + 1]),
-    [/\bsetiembre\b/gu, 9],
-    // "may" is also a verb: only "in May", "for May", "May 2026", "to May" name the month.
-    ...EN_MONTHS.map((name, index): [RegExp, number] => [
-      name === 'may' ? /\b(?:in|for|during|of|to|from|since|through|until|and) may\b|\bmay \d{4}\b/gu : new RegExp(`\\b${name}\\b`, 'gu'),
-      index + 1,
-    ]),
-    ...EN_SHORT.flatMap((name, index): [RegExp, number][] => (name === '' ? [] : [[new RegExp(`\\b${name}\\b`, 'gu'), index + 1]])),
-  ];
-  for (const [pattern, month] of names) {
-    for (const match of text.matchAll(pattern)) {
-      const end = (match.index ?? 0) + match[0].length;
-      const year = /^ (?:de |del )?(20\d{2})\b/u.exec(text.slice(end))?.[1];
-      found.push({ month, ...(year === undefined ? {} : { year: Number(year) }), index: match.index ?? 0 });
-    }
-  }
-  return found.sort((a, b) => a.index - b.index);
+  return found;
 }
 
-/** "since", "desde", "从…起": the range runs from the month to today ("from March" alone stays March). */
-const SINCE = /\b(?:since|desde|starting|beginning)\b/u;
-const ZH_SINCE = /(?:自从|自|从)[^到至]*月(?!.*[到至])|月份?(?:以来|起|开始|至今)/u;
-/** Two months joined by "to", "through", "-", "a", "hasta", "到", "至" make one range. */
-const BETWEEN = /\b(?:to|through|thru|till|until|and|a|al|hasta|y)\b| - /u;
-const ZH_BETWEEN = /到|至|和|－|-|~/u;
+const SINCE = regex(WORDS.dates.since);
+/** What may stand between two months that make one range: "to", "a", "到", or a dash. */
+const BETWEEN = new RegExp(`^ ?(?:${pattern(WORDS.dates.between)}|[-~]) ?$`, 'u');
+const COUNT = new RegExp(
+  `${pattern(WORDS.dates.recent)} ?(\\d+|${pattern([...DATES.numbers.keys()])}) ?${pattern(WORDS.dates.monthUnits)}`,
+  'u',
+);
+const THIS_MONTH = regex(WORDS.dates.thisMonth);
+const LAST_MONTH = regex(WORDS.dates.lastMonth);
+const THIS_YEAR = regex(WORDS.dates.thisYear);
+const LAST_YEAR = regex(WORDS.dates.lastYear);
+
+/**
+ * The text as every rule reads it: `normalizeForMatching`, except that dashes, tildes and slashes
+ * stay, because they join months ("enero - marzo", "1月~3月") and write them ("3/2026").
+ */
+function matchingText(input: string): string {
+  return input
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC')
+    .replace(/[\u2010-\u2015\u2212]/gu, '-')
+    .replace(/(?:(?![-~/])[\p{P}\p{S}\p{C}])+/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Two months joined by "to", "a", "到" or a dash make one range: whole months, from the first day
+ * of the first to the last day of the second (never past `today`). A month without a year is the
+ * most recent one not after `today`; the first month is before the second.
+ */
+export function parseMonthSpan(input: string, today: string): { from: string; to: string } | null {
+  const text = matchingText(input);
+  const [first, second] = findMonths(text);
+  if (first === undefined || second === undefined) return null;
+  return spanOf(first, second, text, today);
+}
+
+function latestYear(mention: MonthMention, today: string, explicitYear?: number): number {
+  const now = parts(today);
+  return mention.year ?? explicitYear ?? (mention.month > now.month ? now.year - 1 : now.year);
+}
+
+function spanOf(first: MonthMention, second: MonthMention, text: string, today: string, explicitYear?: number): { from: string; to: string } | null {
+  if (!BETWEEN.test(text.slice(first.end, second.index))) return null;
+  const endYear = latestYear(second, today, explicitYear);
+  const startYear = first.year ?? (first.month <= second.month ? endYear : endYear - 1);
+  const end = monthRange(endYear, second.month, today);
+  const start = iso(startYear, first.month, 1);
+  return start <= end.to ? { from: start, to: end.to } : null;
+}
+
 /** The range named in `text`, or null when it names none (then the caller shows the latest). */
 export function parseDateRange(input: string, today: string): DateRange | null {
-  const text = normalizeForMatching(input);
+  const text = matchingText(input);
   const raw = input.normalize('NFKC');
   const now = parts(today);
 
-  const count = /\b(?:last|past|previous) (\d+|[a-z]+) months?\b|\b(?:ultimos|pasados) (\d+|[a-z]+) meses\b/u.exec(text);
-  const zhCount = /(?:最近|过去|近|前)\s*(\d+|[一二三四五六七八九十两]+)\s*个?月/u.exec(raw);
-  const months = numberOf(count?.[1] ?? count?.[2] ?? zhCount?.[1] ?? '');
+  const count = COUNT.exec(text);
+  const months = numberOf(count?.[1] ?? '');
   if (months !== undefined && months > 0 && months <= 120) return lastMonths(months, today);
 
-  if (/\bthis month\b|\beste mes\b/u.test(text) || /本月|这个月|这月/u.test(raw)) return monthRange(now.year, now.month, today);
-  if (/\blast month\b|\bel mes pasado\b|\bmes pasado\b/u.test(text) || /上个月|上月/u.test(raw)) {
+  if (THIS_MONTH.test(text)) return monthRange(now.year, now.month, today);
+  if (LAST_MONTH.test(text)) {
     const previous = now.month === 1 ? { year: now.year - 1, month: 12 } : { year: now.year, month: now.month - 1 };
     return monthRange(previous.year, previous.month, today);
   }
-  if (/\blast year\b|\bel ano pasado\b|\bano pasado\b/u.test(text) || /去年/u.test(raw)) return yearRange(now.year - 1, today);
+  if (LAST_YEAR.test(text)) return yearRange(now.year - 1, today);
 
   const yearMatch = /(?:^|\D)(20\d{2})(?:\D|$)/u.exec(raw);
   const explicitYear = yearMatch?.[1] === undefined ? undefined : Number(yearMatch[1]);
-  const [first, second] = findMonths(text, raw);
+  const [first, second] = findMonths(text);
   if (first !== undefined) {
-    const latestYear = (mention: MonthMention): number => mention.year ?? explicitYear ?? (mention.month > now.month ? now.year - 1 : now.year);
-    if (second !== undefined && (BETWEEN.test(text) || ZH_BETWEEN.test(raw))) {
-      const endYear = latestYear(second);
-      const startYear = first.year ?? (first.month <= second.month ? endYear : endYear - 1);
-      const end = monthRange(endYear, second.month, today);
-      const start = iso(startYear, first.month, 1);
-      if (start <= end.to) return { from: start, to: end.to };
+    if (second !== undefined) {
+      const span = spanOf(first, second, text, today, explicitYear);
+      if (span !== null) return span;
     }
-    if (SINCE.test(text) || ZH_SINCE.test(raw)) {
-      const start = iso(latestYear(first), first.month, 1);
-      return { from: start, to: today };
-    }
-    return monthRange(latestYear(first), first.month, today);
+    if (SINCE.test(text)) return { from: iso(latestYear(first, today, explicitYear), first.month, 1), to: today };
+    return monthRange(latestYear(first, today, explicitYear), first.month, today);
   }
-  if (/\bthis year\b|\beste ano\b/u.test(text) || /今年/u.test(raw)) return yearRange(now.year, today);
+  if (THIS_YEAR.test(text)) return yearRange(now.year, today);
   if (explicitYear !== undefined && explicitYear <= now.year) return yearRange(explicitYear, today);
   return null;
 }

@@ -5,10 +5,9 @@
  * last full month before the as-of date, the statement an agency would have mailed last.
  */
 import type { Locale } from '../../locales/i18n.js';
-import { formatMonth, parseDateRange } from '../dates/dateRange.js';
+import { formatMonth, parseDateRange, parseMonthSpan } from '../dates/dateRange.js';
 import { formatDate } from '../format.js';
 import type { Say } from '../messages.js';
-import { normalizeForMatching } from '../recognizer/normalize.js';
 import type { DocumentKind, DocumentParams } from './ports.js';
 
 function iso(year: number, month: number, day: number): string {
@@ -27,59 +26,12 @@ export function lastFullMonth(asOf: string): { from: string; to: string } {
   return { from: iso(previous.year, previous.month, 1), to: iso(previous.year, previous.month, lastDayOf(previous.year, previous.month)) };
 }
 
-const EN = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const ES = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'];
-const MONTH_WORDS = new Map<string, number>([
-  ...EN.map((name, index): [string, number] => [name, index + 1]),
-  ...EN.filter((name) => name !== 'may').map((name): [string, number] => [name.slice(0, 3), EN.indexOf(name) + 1]),
-  ['sept', 9],
-  ...ES.map((name, index): [string, number] => [name, index + 1]),
-  ['setiembre', 9],
-]);
-const MONTH_PATTERN = [...MONTH_WORDS.keys()].sort((a, b) => b.length - a.length).join('|');
-const SPAN = new RegExp(`\\b(${MONTH_PATTERN})(?: (20\\d{2}))? (?:to|through|thru|until|till|a|hasta|al) (${MONTH_PATTERN})(?: (?:de |del )?(20\\d{2}))?\\b`, 'u');
-const ZH_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12 };
-const ZH_SPAN = /(?:(20\d{2})\s*年\s*)?(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月份?\s*(?:到|至|-|—|~)\s*(?:(20\d{2})\s*年\s*)?(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月/u;
-
-function zhMonth(value: string): number {
-  return /^\d+$/.test(value) ? Number(value) : (ZH_DIGITS[value] ?? Number.NaN);
-}
-
 /**
  * "from August to October", "de agosto a octubre", "八月到十月": whole months, from the first day of
- * the first to the last day of the second (never past `asOf`). A month without a year is the most
- * recent one not after `asOf`; the first month is before the second.
+ * the first to the last day of the second (never past `asOf`); the month words live in
+ * `locales/<lang>/words.json` and are read by the date parser.
  */
-export function parseMonthSpan(input: string, asOf: string): { from: string; to: string } | null {
-  const text = normalizeForMatching(input);
-  const match = SPAN.exec(text);
-  const zh = match === null ? ZH_SPAN.exec(input.normalize('NFKC')) : null;
-  let first: number;
-  let second: number;
-  let firstYear: number | undefined;
-  let secondYear: number | undefined;
-  if (match !== null) {
-    first = MONTH_WORDS.get(match[1] ?? '') ?? Number.NaN;
-    second = MONTH_WORDS.get(match[3] ?? '') ?? Number.NaN;
-    firstYear = match[2] === undefined ? undefined : Number(match[2]);
-    secondYear = match[4] === undefined ? undefined : Number(match[4]);
-  } else if (zh !== null) {
-    first = zhMonth(zh[2] ?? '');
-    second = zhMonth(zh[4] ?? '');
-    firstYear = zh[1] === undefined ? undefined : Number(zh[1]);
-    secondYear = zh[3] === undefined ? firstYear : Number(zh[3]);
-  } else {
-    return null;
-  }
-  if (!(first >= 1 && first <= 12 && second >= 1 && second <= 12)) return null;
-  const [asOfYear = 0, asOfMonth = 1] = asOf.split('-').map(Number);
-  const endYear = secondYear ?? (second > asOfMonth ? asOfYear - 1 : asOfYear);
-  const startYear = firstYear ?? (first <= second ? endYear : endYear - 1);
-  const from = iso(startYear, first, 1);
-  const end = iso(endYear, second, lastDayOf(endYear, second));
-  const to = end < asOf ? end : asOf;
-  return from <= to ? { from, to } : null;
-}
+export { parseMonthSpan };
 
 /** The params of a statement, notice or coupon asked for in `text`. */
 export function documentParams(kind: Exclude<DocumentKind, 'payment_history'>, text: string, asOf: string): DocumentParams {

@@ -5,6 +5,11 @@
 import type { Activity } from 'botbuilder';
 import { normalizePin } from '../../db/crypto.js';
 import { containsSsn, digitChains } from '../../db/sensitive.js';
+import { phrasePattern, WORDS } from '../../locales/words.js';
+import { normalizeForMatching } from '../recognizer/normalize.js';
+
+/** "PIN", "SSN", "密码", "seguro social" (`locales/<lang>/words.json`). */
+const SECRET_WORDS = new RegExp(phrasePattern(WORDS.sensitive.secretWords.map(normalizeForMatching)), 'u');
 
 export const MAX_INPUT_LENGTH = 2000;
 
@@ -42,7 +47,7 @@ export function looksLikeSql(text: string): boolean {
  */
 export function looksSensitive(text: string): boolean {
   if (containsSsn(text) || normalizePin(text) !== null) return true;
-  return /\b(pin|ssn|social security)\b|密码|pin码|社会安全号/i.test(text) && digitChains(text).some((c) => c.digits >= 4 && c.digits <= 9);
+  return SECRET_WORDS.test(normalizeForMatching(text)) && digitChains(text).some((c) => c.digits >= 4 && c.digits <= 9);
 }
 
 export function screenInput(activity: Pick<Partial<Activity>, 'text' | 'attachments'>): ScreenedInput {

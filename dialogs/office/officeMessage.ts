@@ -9,6 +9,8 @@ import type { Office, OfficeChannelKind } from '../../db/repositories/officeMess
 import { translator, type Locale } from '../../locales/i18n.js';
 import { digitChains } from '../../db/sensitive.js';
 import { looksSensitive } from '../input/screenInput.js';
+import { phrasePattern, WORDS } from '../../locales/words.js';
+import { normalizeForMatching } from '../recognizer/normalize.js';
 import type { OfficeEmail } from './ports.js';
 
 /** Characters (code points) after trimming: enough for a question, short enough to read at a desk. */
@@ -21,7 +23,7 @@ export type MessageCheck =
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 /** A PIN-looking run of digits next to a word that names it, in any of our languages. */
-const PIN_WORDS = /\b(?:pin|pin code|passcode|password|contraseña|clave)\b|密码|pin码|口令/iu;
+const PIN_WORDS = new RegExp(phrasePattern(WORDS.sensitive.pinWords.map(normalizeForMatching)), 'u');
 /** Four to six digits, however spaced: "2 4 6 8 0" next to "PIN" is still the PIN. */
 const hasPinSizedNumber = (text: string): boolean => digitChains(text).some((c) => c.digits >= 4 && c.digits <= 6);
 
@@ -31,7 +33,7 @@ export function checkOfficeMessage(raw: string): MessageCheck {
   if (length === 0) return { ok: false, reason: 'empty', length };
   if (length > MAX_OFFICE_MESSAGE) return { ok: false, reason: 'too_long', length };
   if (CONTROL.test(text)) return { ok: false, reason: 'control', length };
-  if (looksSensitive(text) || (PIN_WORDS.test(text) && hasPinSizedNumber(text))) return { ok: false, reason: 'sensitive', length };
+  if (looksSensitive(text) || (PIN_WORDS.test(normalizeForMatching(text)) && hasPinSizedNumber(text))) return { ok: false, reason: 'sensitive', length };
   return { ok: true, text, length };
 }
 

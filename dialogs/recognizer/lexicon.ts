@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isLocale, LOCALES, type Locale } from '../../locales/i18n.js';
 import { parseEvalFile, type EvalExample } from './evaluate.js';
 import { normalizeForMatching } from './normalize.js';
+import { isIntent, type Intent } from './Recognizer.js';
 
 export interface Lexicon {
   /** Normalized word (or Han string) → what the training data writes instead. */
@@ -55,4 +56,41 @@ export function loadLexicon(locales: readonly Locale[] = LOCALES): Lexicon {
 /** The training utterances of every language (never the held-out file, which lives with the tests). */
 export function loadTrainingData(locales: readonly Locale[] = LOCALES): EvalExample[] {
   return locales.flatMap((locale) => parseEvalFile(readFileSync(localeFile(locale, 'nlu.train.jsonl'), 'utf8')));
+}
+
+/** One keyword rule of `locales/<lang>/keywords.json`. */
+export interface KeywordRule {
+  readonly intent: Exclude<Intent, 'none'>;
+  readonly weight: number;
+  readonly phrases: readonly string[];
+  readonly entities?: Readonly<Record<string, string>>;
+}
+
+interface KeywordFile {
+  rules?: { intent?: unknown; weight?: unknown; phrases?: unknown; entities?: unknown }[];
+}
+
+/**
+ * Every language's keyword rules (`locales/<lang>/keywords.json`), checked as they load: a typo in a
+ * language folder fails at start-up, not as a silently dead rule.
+ */
+export function loadKeywordRules(locales: readonly Locale[] = LOCALES): KeywordRule[] {
+  const rules: KeywordRule[] = [];
+  for (const locale of locales) {
+    const file = JSON.parse(readFileSync(localeFile(locale, 'keywords.json'), 'utf8')) as KeywordFile;
+    for (const [index, rule] of (file.rules ?? []).entries()) {
+      const where = `locales/${locale}/keywords.json rules[${index}]`;
+      const { intent, weight, phrases, entities } = rule;
+      if (!isIntent(intent) || intent === 'none') throw new Error(`${where}: unknown intent`);
+      if (typeof weight !== 'number' || weight <= 0 || weight > 1) throw new Error(`${where}: weight must be in (0, 1]`);
+      if (!Array.isArray(phrases) || phrases.length === 0 || !phrases.every((p): p is string => typeof p === 'string' && p.trim() !== '')) {
+        throw new Error(`${where}: phrases must be non-empty strings`);
+      }
+      if (entities !== undefined && (typeof entities !== 'object' || entities === null || !Object.values(entities).every((v) => typeof v === 'string'))) {
+        throw new Error(`${where}: entities must map names to strings`);
+      }
+      rules.push({ intent, weight, phrases, ...(entities === undefined ? {} : { entities: entities as Record<string, string> }) });
+    }
+  }
+  return rules;
 }

@@ -1,7 +1,10 @@
 /**
  * The recognizer measured on the held-out file, which was written before the training data and is
- * never read to build the model. Figures at the time of writing: en 0.939, zh-Hans 0.931, es 0.933;
- * median latency about 0.03 ms per message.
+ * never read to build the model. Figures at the time of writing: en 0.939, zh-Hans 0.928, es 0.928,
+ * one confident answer to its 60 off-topic lines ("你是谁做的" → help); median latency about 0.03 ms
+ * per message. That file has been looked at while tuning, so a second one, `data/fresh.jsonl`
+ * (10 lines per intent per language, written before the last round of tuning and never trained
+ * on), is measured too: en 0.894, zh-Hans 0.939, es 0.906, no confident answer to off-topic text.
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -14,6 +17,7 @@ import { normalizeForMatching } from '../../../dialogs/recognizer/normalize.js';
 import { INTENTS, type Intent } from '../../../dialogs/recognizer/Recognizer.js';
 
 const heldOut = parseEvalFile(readFileSync(new URL('./data/heldout.jsonl', import.meta.url), 'utf8'));
+const fresh = parseEvalFile(readFileSync(new URL('./data/fresh.jsonl', import.meta.url), 'utf8'));
 const training = loadTrainingData();
 const recognizer = new IntentRecognizer();
 
@@ -68,6 +72,15 @@ describe('IntentRecognizer on the held-out file', () => {
     expect(wrong.length / offTopic.length).toBeLessThanOrEqual(0.05);
   });
 
+  it('gives at most one confident answer to its off-topic lines', async () => {
+    const wrong = [];
+    for (const e of heldOut.filter((x) => x.intent === 'none')) {
+      const got = (await recognizer.recognize(e.text, e.locale)).intent;
+      if (got !== 'none') wrong.push(`${e.text} -> ${got}`);
+    }
+    expect(wrong.length).toBeLessThanOrEqual(1);
+  });
+
   it('takes at most 1 ms per message at the median (asserted at 2 ms for slow CI machines)', () => {
     const times: number[] = [];
     for (const e of heldOut) {
@@ -78,6 +91,31 @@ describe('IntentRecognizer on the held-out file', () => {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)] ?? Infinity;
     expect(median).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('IntentRecognizer on the fresh held-out file', () => {
+  it('holds 10 lines per intent per language, none of them in the training data or the other held-out file', () => {
+    const counts = countBy(fresh);
+    for (const locale of LOCALES) for (const intent of INTENTS) expect({ locale, intent, n: counts.get(`${locale} ${intent}`) }).toEqual({ locale, intent, n: 10 });
+    const seen = new Set([...training, ...heldOut].map((e) => normalizeForMatching(e.text)));
+    expect(fresh.filter((e) => seen.has(normalizeForMatching(e.text))).map((e) => e.text)).toEqual([]);
+  });
+
+  it('is right at least 88% of the time in every language', async () => {
+    const report = await evaluate(recognizer, fresh);
+    for (const [locale, b] of Object.entries(report.perLocale)) {
+      expect({ locale, pass: b.correct / b.total >= 0.88, value: b.correct / b.total }).toMatchObject({ locale, pass: true });
+    }
+  });
+
+  it('never answers its off-topic lines with confidence (rent, sums, weather, jobs, other agencies…)', async () => {
+    const wrong = [];
+    for (const e of fresh.filter((x) => x.intent === 'none')) {
+      const got = (await recognizer.recognize(e.text, e.locale)).intent;
+      if (got !== 'none') wrong.push(`${e.text} -> ${got}`);
+    }
+    expect(wrong).toEqual([]);
   });
 });
 
