@@ -107,7 +107,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const userState = new UserState(storage);
   const accessors = createStateAccessors(conversationState, userState);
   const recognizer = new IntentRecognizer();
-  const signIn = new SignInService({ db, publicUrl: config.publicUrl });
+  const signIn = new SignInService({ db, publicUrl: config.publicUrl, secret: config.sessionSecret });
   const now = options.now ?? ((): Date => new Date());
   // Office email: the dialog queues, this worker (one per instance, sharing the outbox) delivers.
   const officeOutbox = new OfficeOutboxWorker({ db, mailer: new FileOrSmtpMailer(config.mail), logger });

@@ -13,6 +13,7 @@ import * as smsReplySession from './migrations/2026_11_29_120000_sms_reply_sessi
 import * as limitsRetention from './migrations/2026_11_29_130000_limits_retention.js';
 import * as documents from './migrations/2026_11_29_140000_documents.js';
 import * as officeOutbox from './migrations/2026_11_29_150000_office_outbox.js';
+import * as signInLinkReuse from './migrations/2026_11_29_160000_sign_in_link_reuse.js';
 import * as localeUnchecked from './migrations/2026_11_29_170000_locale_unchecked.js';
 import * as reminders from './migrations/2026_11_29_180000_reminders.js';
 import type { Database } from './schema.js';
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_29_130000_limits_retention': limitsRetention,
   '2026_11_29_140000_documents': documents,
   '2026_11_29_150000_office_outbox': officeOutbox,
+  '2026_11_29_160000_sign_in_link_reuse': signInLinkReuse,
   '2026_11_29_170000_locale_unchecked': localeUnchecked,
   '2026_11_29_180000_reminders': reminders,
 };

@@ -257,6 +257,11 @@ export interface SignInRequestsTable {
   codeHash: string | null;
   /** Wrong codes typed so far; the fifth ends the request. */
   codeAttempts: Generated<number>;
+  /**
+   * The link token sealed with AES-256-GCM (key from the session secret), so a pending link can be
+   * sent again unchanged; erased when the link is opened.
+   */
+  linkTokenSealed: string | null;
 }
 
 export interface VerifiedSessionsTable {

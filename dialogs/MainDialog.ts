@@ -30,6 +30,7 @@ import { SIGN_IN_WAIT_DIALOG, isSignInCompleted } from './auth/SignInWaitDialog.
 import type { AccountDeps } from './deps.js';
 import { looksSensitive } from './input/screenInput.js';
 import { InterruptibleDialog } from './InterruptibleDialog.js';
+import { isPersonRequest } from './office/personRequest.js';
 import { CONTACT_OFFICE_DIALOG, ContactOfficeDialog, OFFICE_MESSAGE_PROMPT } from './office/ContactOfficeDialog.js';
 import { mayInterruptFreeText } from './office/officeMessage.js';
 import type { OfficeOutbox } from './office/ports.js';
@@ -203,6 +204,12 @@ export class MainDialog extends InterruptibleDialog {
 
   private async follow(step: WaterfallStepContext, recognition: Recognition): Promise<DialogTurnResult> {
     const route = this.routes[recognition.intent];
+    // "agent", "talk to a person" are filed under contact_office with "email my office": a parent
+    // asking for a person gets the helpline (and the email option) now, not a sign-in link.
+    if (recognition.intent === 'contact_office' && 'dialogId' in route && isPersonRequest(step.context.activity.text ?? '')) {
+      await this.say(step.context, 'office.person');
+      return step.endDialog();
+    }
     if ('dialogId' in route) return step.beginDialog(route.dialogId, recognition);
     await route.reply(step, recognition);
     return step.endDialog();

@@ -1,7 +1,8 @@
 /**
  * The bot adapter for Twilio SMS. A turn's replies are collected, not sent one by one: an SMS turn
  * is answered as one text (one "GA" on a TTY), rendered for the phone and cut into pages that fit
- * two segments. The webhook answers with the first page in TwiML; a turn without a webhook
+ * three segments. The webhook answers with the first page in TwiML (every page when the turn ends
+ * in a question, so the question is the last text sent); a turn without a webhook
  * (sign-in finished, a late answer) goes out through the Twilio REST client instead.
  */
 import {
@@ -23,7 +24,7 @@ import { conversationKey } from '../../dialogs/auth/conversation.js';
 import { translator } from '../../locales/i18n.js';
 import type { Logger } from '../logger.js';
 import { SMS_CHANNEL_ID, textTurnOf } from '../../dialogs/text/mode.js';
-import { paginate, renderActivities } from '../text/render.js';
+import { foldToGsm7, paginate, renderActivities } from '../text/render.js';
 import { renderTty } from '../text/tty.js';
 import type { SmsSender } from './twilio.js';
 
@@ -52,6 +53,11 @@ export interface SmsTurnResult {
 }
 
 const REPLIES_KEY = Symbol('SmsReplies');
+
+/** Whether a turn's last page asks the parent something: a question mark, or numbered choices. */
+export function asksQuestion(lastPage: string, hasChoices: boolean): boolean {
+  return hasChoices || /[?？¿]/u.test(lastPage);
+}
 
 export class SmsAdapter extends BotAdapter {
   readonly botId: string;
@@ -126,15 +132,18 @@ export class SmsAdapter extends BotAdapter {
       return { pages: [] };
     }
     const more = translator(locale)('sms.more');
-    const pages = turn.tty ? paginate(renderTty(rendered.text), renderTty(more)) : paginate(rendered.text, more);
+    const pages = turn.tty ? paginate(renderTty(rendered.text), renderTty(more)) : paginate(foldToGsm7(rendered.text), foldToGsm7(more));
     // What waits for MORE is tied to the session live now: it may hold account data, which must
     // not outlive that session (MORE checks it, and a sweep deletes it once the session is over).
+    // A turn that ends in a question sends every page now, so the question is on the last text
+    // sent and not behind MORE (the parent's next text answers it; MORE would not reach it).
+    const sendNow = asksQuestion(pages.at(-1) ?? '', rendered.choices.length > 0) ? pages.length : 1;
     try {
       const session = await peekSession(this.db, conversationKey(SMS_CHANNEL_ID, conversationId), now);
       await saveReplyState(
         this.db,
         conversationId,
-        { choices: rendered.choices, pages: pages.slice(1), sessionId: session?.id ?? null, locale },
+        { choices: rendered.choices, pages: pages.slice(sendNow), sessionId: session?.id ?? null, locale },
         now,
       );
     } catch (error) {
@@ -142,9 +151,8 @@ export class SmsAdapter extends BotAdapter {
       // this text; only MORE and the numbered choices are lost with it.
       if (!isAppError(error, 'database_unavailable') && !isDatabaseOutage(error)) throw error;
       this.logger.error({ code: 'sms_reply_state_lost' }, 'SMS reply sent without its paging state: database unavailable');
-      return { pages: pages.slice(0, 1) };
     }
-    return { pages: pages.slice(0, 1) };
+    return { pages: pages.slice(0, sendNow) };
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

@@ -44,6 +44,7 @@ export interface SignInRequest {
   readonly consumedAt: Date | null;
   readonly codeHash: string | null;
   readonly codeAttempts: number;
+  readonly linkTokenSealed: string | null;
 }
 
 export async function insertSignInRequest(
@@ -56,12 +57,42 @@ export async function insertSignInRequest(
     locale: string;
     createdAt: Date;
     expiresAt: Date;
+    /** The link token sealed by the caller, so the same link can be sent again while it is pending. */
+    linkTokenSealed?: string | null;
   },
 ): Promise<void> {
   await db
     .insertInto('signInRequests')
     .values({ ...request, conversationRef: JSON.stringify(request.conversationRef) })
     .execute();
+}
+
+/**
+ * The newest link of a conversation that is still worth sending again: never opened (so nobody has
+ * started signing in with it), unfinished, in the same language, and valid until at least
+ * `validUntil`. Null when there is none: the caller then makes a new link.
+ */
+export async function findPendingSignInLink(
+  db: Executor,
+  conversationId: string,
+  locale: string,
+  validUntil: Date,
+): Promise<{ id: string; linkTokenSealed: string; expiresAt: Date } | null> {
+  const row = await db
+    .selectFrom('signInRequests')
+    .select(['id', 'linkTokenSealed', 'expiresAt'])
+    .where('conversationId', '=', conversationId)
+    .where('locale', '=', locale)
+    .where('openedAt', 'is', null)
+    .where('completedAt', 'is', null)
+    .where('consumedAt', 'is', null)
+    .where('linkTokenSealed', 'is not', null)
+    .where('expiresAt', '>', validUntil)
+    .orderBy('createdAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row === undefined || row.linkTokenSealed === null) return null;
+  return { id: row.id, linkTokenSealed: row.linkTokenSealed, expiresAt: row.expiresAt };
 }
 
 export async function findSignInRequest(db: Executor, id: string): Promise<SignInRequest | null> {
@@ -77,6 +108,7 @@ export async function findSignInRequestByState(db: Executor, state: string): Pro
 /**
  * Opens a link once: stores the authorization request's secrets and stamps `opened_at`. False when
  * the link was opened before or has expired, including by a concurrent request that won the race.
+ * The sealed token is erased: an opened link is never sent again.
  */
 export async function openSignInRequest(
   db: Executor,
@@ -86,7 +118,7 @@ export async function openSignInRequest(
 ): Promise<boolean> {
   const row = await db
     .updateTable('signInRequests')
-    .set({ ...secrets, openedAt: now })
+    .set({ ...secrets, openedAt: now, linkTokenSealed: null })
     .where('id', '=', id)
     .where('openedAt', 'is', null)
     .where('expiresAt', '>', now)

@@ -118,9 +118,11 @@ export class PaymentHistoryDialog extends AccountQuestionDialog {
       range === null
         ? say('history.total_all', { amount: formatMoney(page.totalCents), count: page.count })
         : say('history.total_range', { amount: formatMoney(page.totalCents), count: page.count, range: rangeWords(say, locale, range) }),
-      ...(hasMore ? [say('history.more')] : []),
       say('history.ranges_hint'),
       say(this.printable ? 'documents.chat.print_hint' : 'history.pdf'),
+      // Last, so on SMS ("Reply MORE", the pager's own word: `history.more_sms`) it is on the last
+      // text and never beside the pager's "Reply MORE for the rest".
+      ...(hasMore ? [say('history.more')] : []),
     ];
     const columns = [say('payments.table.date'), say('payments.table.amount'), say('payments.table.source')];
     await step.context.sendActivity(
@@ -150,7 +152,12 @@ export class PaymentHistoryDialog extends AccountQuestionDialog {
       const print: PrintRequest = { range: range === null ? null : { from: range.from, to: range.to }, caseNumbers: cases.map((c) => c.caseNumber) };
       return step.replaceDialog(DOCUMENT_DIALOG, { print } satisfies DocumentOptions);
     }
-    if (!isMore(answer) || (step.values as { hasMore?: boolean }).hasMore !== true) return step.endDialog(REROUTE);
+    if (!isMore(answer)) return step.endDialog(REROUTE);
+    if ((step.values as { hasMore?: boolean }).hasMore !== true) {
+      // "more" after the whole list: say that was all, rather than not understanding it.
+      await reply(step.context, 'history.all_shown');
+      return step.endDialog();
+    }
     // The next page is account data too: only while the session that showed the first is live.
     const session = await useSession(this.deps.db, conversationKeyOf(step.context), this.deps.now());
     if (session === null || session.personId !== step.options.personId) {

@@ -1,8 +1,11 @@
 /**
  * Sends the NY.gov sign-in link and waits for the sign-in edge to say it was used. Anything the
- * parent types meanwhile (that is not help, cancel…, which the main dialog answers first) gets a
- * reminder with a fresh link: the link's token is never kept in bot state, and a fresh one also
- * outlives the ten minutes of the first.
+ * parent types meanwhile (that is not help, cancel…, which the main dialog answers first) gets the
+ * SAME link again: the sign-in port hands back the pending link while it is unopened and has a few
+ * minutes left, and a new one only after that (nine links used to pile up, one per message). A
+ * request for a person gets the helpline and the office email option, with the link in one short
+ * line; a long message (often a worried one) a calm answer with the helpline and the link. The
+ * link's token is never kept in bot state.
  *
  * A sign-in finished outside the chat's own browser (a forwarded link, or any SMS conversation) is
  * not announced: its page shows a 6-digit code, and it counts only when that code is typed here
@@ -14,6 +17,7 @@
 import { ActionTypes, ActivityTypes, CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { AccountDeps } from '../deps.js';
+import { isPersonRequest } from '../office/personRequest.js';
 import { localeOf, reply, sayFor } from '../reply.js';
 import { auditTurn } from './conversation.js';
 import { SIGN_IN_COMPLETED_EVENT, type SignInCodeResult, type SignInIdentity } from './ports.js';
@@ -23,6 +27,17 @@ export const SIGN_IN_WAIT_DIALOG = 'SignInWaitDialog';
 export interface SignInWaitOptions {
   /** The completion event is the current activity: take it now instead of sending a link. */
   readonly fromEvent?: boolean;
+}
+
+/**
+ * A message long enough that it is more than a stray word while waiting: twelve words, or twenty
+ * Chinese characters. It is answered calmly with the helpline, not with a bare reminder.
+ */
+export function isLongMessage(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const words = text.split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  return han >= 20 || words >= 12;
 }
 
 export function isSignInCompleted(activity: Partial<Activity>): boolean {
@@ -60,7 +75,15 @@ export class SignInWaitDialog extends Dialog<SignInWaitOptions> {
     if (activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
     const code = signInCodeOf(activity.text);
     if (code !== null) return this.takeByCode(dc, code);
-    await this.sendLink(dc.context, 'auth.sign_in_reminder');
+    const text = activity.text ?? '';
+    if (isPersonRequest(text)) {
+      await reply(dc.context, 'office.person');
+      await this.sendLink(dc.context, 'auth.sign_in_still');
+    } else if (isLongMessage(text)) {
+      await this.sendLink(dc.context, 'auth.sign_in_worried');
+    } else {
+      await this.sendLink(dc.context, 'auth.sign_in_reminder');
+    }
     return Dialog.EndOfTurn;
   }
 

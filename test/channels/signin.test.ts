@@ -109,7 +109,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
       now,
     });
     await listen(server, port, '127.0.0.1');
-    service = new SignInService({ db: database.db, publicUrl, now });
+    service = new SignInService({ db: database.db, publicUrl, secret: DEV_SESSION_SECRET, now });
   });
 
   afterAll(async () => {
@@ -411,7 +411,7 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
     });
     await listen(other, port, '127.0.0.1');
     try {
-      const { url } = await new SignInService({ db: database.db, publicUrl: base }).createLink({
+      const { url } = await new SignInService({ db: database.db, publicUrl: base, secret: DEV_SESSION_SECRET }).createLink({
         conversation: reference('conv-provider-down'),
         channel: 'directline',
         locale: 'en',

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import {
-  GSM7_TWO_SEGMENTS,
+  GSM7_PAGE_UNITS,
   MAX_SMS_CHARS,
-  UCS2_TWO_SEGMENTS,
+  UCS2_PAGE_UNITS,
   isGsm7,
   paginate,
   renderActivities,
@@ -40,9 +40,9 @@ describe('text renderer', () => {
   it('counts GSM-7 and UCS-2 against their two-segment budgets', () => {
     expect(isGsm7('Balance: $1,125.00 {x}')).toBe(true);
     expect(smsUnits('a{b}').units).toBe(6);
-    expect(smsUnits('abc').budget).toBe(GSM7_TWO_SEGMENTS);
+    expect(smsUnits('abc').budget).toBe(GSM7_PAGE_UNITS);
     expect(isGsm7('余额')).toBe(false);
-    expect(smsUnits('余额').budget).toBe(UCS2_TWO_SEGMENTS);
+    expect(smsUnits('余额').budget).toBe(UCS2_PAGE_UNITS);
   });
 
   it('keeps a short reply whole and pages a long list with the MORE hint', () => {
@@ -52,7 +52,7 @@ describe('text renderer', () => {
     expect(pages.length).toBeGreaterThan(1);
     for (const page of pages.slice(0, -1)) expect(page.endsWith('Reply MORE for the rest.')).toBe(true);
     expect(pages.at(-1)?.endsWith('Reply MORE for the rest.')).toBe(false);
-    for (const page of pages) expect(smsUnits(page).units).toBeLessThanOrEqual(GSM7_TWO_SEGMENTS);
+    for (const page of pages) expect(smsUnits(page).units).toBeLessThanOrEqual(GSM7_PAGE_UNITS);
     // No list item is split across pages, and nothing is lost.
     expect(pages.map((p) => p.replace(/\nReply MORE for the rest\.$/, '')).join('\n')).toBe(list);
   });

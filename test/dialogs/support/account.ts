@@ -16,6 +16,7 @@ import { DatabaseStorage } from '../../../db/storage.js';
 import { SIGN_IN_COMPLETED_EVENT, type SignInCodeResult, type SignInIdentity, type SignInPort } from '../../../dialogs/auth/ports.js';
 import { MainDialog } from '../../../dialogs/MainDialog.js';
 import type { DocumentPort } from '../../../dialogs/documents/ports.js';
+import type { OfficeOutbox } from '../../../dialogs/office/ports.js';
 import { sayIn } from '../../../dialogs/messages.js';
 import { resolveLocale } from '../../../locales/i18n.js';
 import { IntentRecognizer } from '../../../dialogs/recognizer/IntentRecognizer.js';
@@ -129,7 +130,13 @@ export interface World {
 export async function createWorld(
   previous?: World,
   kind: DatabaseKind = 'pglite',
-  extra: { documents?: (world: Pick<World, 'database' | 'clock'>) => DocumentPort; recognizer?: Recognizer } = {},
+  extra: {
+    documents?: (world: Pick<World, 'database' | 'clock'>) => DocumentPort;
+    recognizer?: Recognizer;
+    /** The real sign-in service (say) instead of the fake one the world keeps. */
+    signIn?: (world: Pick<World, 'database' | 'clock'>) => SignInPort;
+    officeOutbox?: OfficeOutbox;
+  } = {},
 ): Promise<World> {
   const database = previous?.database ?? (await createTestDatabase(kind));
   const recognizer = extra.recognizer ?? new IntentRecognizer();
@@ -145,10 +152,11 @@ export async function createWorld(
     recognizer,
     logger,
     db: database.db,
-    signIn,
+    signIn: extra.signIn === undefined ? signIn : extra.signIn({ database, clock }),
     ssnHmacKey: SSN_HMAC_KEY,
     now: clock.now,
     ...(extra.documents === undefined ? {} : { documents: extra.documents({ database, clock }) }),
+    ...(extra.officeOutbox === undefined ? {} : { officeOutbox: extra.officeOutbox }),
   });
   const bot = new ChildSupportBot({
     conversationState,
