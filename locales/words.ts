@@ -46,6 +46,19 @@ export interface LanguageWords {
     /** "case", "caso", "案": before the last four digits of a case number. */
     readonly caseWords: readonly string[];
   };
+  /** Text reminders: which messages speak of them, and whether to turn them off or ask how they stand. */
+  readonly reminders: {
+    /** "remind", "recordatorio", "提醒": the message is about reminders. */
+    readonly about: readonly string[];
+    /** "stop", "desactivar", "关闭": turn them off. */
+    readonly off: readonly string[];
+    /** "status", "estado", "状态": how they stand, anywhere in the message. */
+    readonly status: readonly string[];
+    /** "reminders", "mis recordatorios": how they stand, as the whole message. */
+    readonly statusWhole: readonly string[];
+    /** The agreement word, as the whole message: never YES, a carrier keyword. */
+    readonly agree: readonly string[];
+  };
   readonly sensitive: {
     /** Words that name a PIN or an SSN: next to a number that size, the message is held back. */
     readonly secretWords: readonly string[];
@@ -103,6 +116,13 @@ export const WORDS = {
   } satisfies DateWords,
   cases: { all: merge((w) => w.cases.all), caseWords: merge((w) => w.cases.caseWords) },
   sensitive: { secretWords: merge((w) => w.sensitive.secretWords), pinWords: merge((w) => w.sensitive.pinWords) },
+  reminders: {
+    about: merge((w) => w.reminders.about),
+    off: merge((w) => w.reminders.off),
+    status: merge((w) => w.reminders.status),
+    statusWhole: merge((w) => w.reminders.statusWhole),
+    agree: merge((w) => w.reminders.agree),
+  },
 } as const;
 
 function escapeRegExp(value: string): string {

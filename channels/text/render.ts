@@ -5,6 +5,7 @@
  */
 import type { Activity, Attachment, CardAction } from 'botbuilder';
 import { translator, type Locale } from '../../locales/i18n.js';
+import { WORDS } from '../../locales/words.js';
 
 /** Twilio refuses longer bodies. */
 export const MAX_SMS_CHARS = 1600;
@@ -165,22 +166,24 @@ interface Atom {
   readonly text: string;
 }
 
-/** Month names of the three languages, as dates are written (TTY capitals too). */
-const MONTHS =
-  'january|february|march|april|may|june|july|august|september|october|november|december|' +
-  'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre';
+/** Month names written with letters (dates in Han script have their own pattern below), from every language folder. */
+const MONTHS = [...new Set(WORDS.dates.months.flat().filter((w) => /^\p{L}+$/u.test(w) && !/\p{Script=Han}/u.test(w)))]
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+/** The words that join a day, a month and a year in a written date, from every language folder. */
+const JOINERS = WORDS.dates.yearJoiners.filter((w) => /^\p{L}+$/u.test(w)).join('|') || '(?!)';
 
 /**
- * What a page break must never cut: "$1,125.00", "November 20, 2026", "20 de noviembre de 2026",
- * "el 4 de diciembre", "2026年11月20日", and links. A parent reading "…$210.00 el 20 de" on one
- * text and "noviembre" on the next cannot tell when a payment is due.
+ * What a page break must never cut: an amount ("$1,125.00"), a date written out in any of our
+ * languages (day, joiner word, month, year), a date in Han script, and links. A parent reading
+ * "$210.00 on the 20th of" on one text and the month on the next cannot tell when a payment is due.
  */
 const UNBREAKABLE = new RegExp(
   [
     '\\$\\s?\\d{1,3}(?:,\\d{3})*(?:\\.\\d{2})?',
     `(?:${MONTHS})\\s+\\d{1,2}(?:,\\s*\\d{4})?`,
-    `\\d{1,2}\\s+de\\s+(?:${MONTHS})(?:\\s+de\\s+\\d{4})?`,
-    `(?:${MONTHS})\\s+de\\s+\\d{4}`,
+    `\\d{1,2}\\s+(?:${JOINERS})\\s+(?:${MONTHS})(?:\\s+(?:${JOINERS})\\s+\\d{4})?`,
+    `(?:${MONTHS})\\s+(?:${JOINERS})\\s+\\d{4}`,
     '\\d{4}\\s?年\\s?\\d{1,2}\\s?月(?:\\s?\\d{1,2}\\s?日)?',
     '\\d{1,2}\\s?月\\s?\\d{1,2}\\s?日',
     'https?:\\/\\/\\S+',

@@ -2,24 +2,30 @@
  * The small rule layer under the `reminders` intent: turning them on, off, or asking how they
  * stand. The recognizer says the message is about reminders; these words say which of the three.
  */
+import { phrasePattern, WORDS } from '../../locales/words.js';
+import { normalizeForMatching } from '../recognizer/normalize.js';
+
 export type ReminderAction = 'on' | 'off' | 'status';
 
-const ABOUT_REMINDERS = /remind|\btext me\b|\bsms me\b|提醒|短信通知|recordatorio|recu[eé]rd[ae]me|av[ií]s(a|e)me|m[aá]ndame un (mensaje|texto)/i;
-const OFF = /\b(stop|end|cancel|turn off|switch off|disable|unsubscribe|no more|don'?t)\b|\boff\b|停止|取消|关闭|关掉|不要|不用|\b(det[eé]n|detener|cancela|cancelar|parar|desactiva|desactivar|quita|quitar|apaga|apagar|no m[aá]s|ya no)\b/i;
-const STATUS = /^(my |show |check )?(text )?reminders?( status)?\??$|status|are (my )?reminders|状态|情况|我的提醒|^提醒[？?]?$|^(mis )?recordatorios[?]?$|estado|tengo recordatorios/i;
+const normalized = (words: readonly string[]): string[] => words.map(normalizeForMatching);
+const ABOUT = new RegExp(phrasePattern(normalized(WORDS.reminders.about)), 'u');
+const OFF = new RegExp(phrasePattern(normalized(WORDS.reminders.off)), 'u');
+const STATUS = new RegExp(phrasePattern(normalized(WORDS.reminders.status)), 'u');
+const STATUS_WHOLE = new Set(normalized(WORDS.reminders.statusWhole));
+const AGREE = new Set(normalized(WORDS.reminders.agree));
 
-/** Null when the text does not speak of reminders at all. */
+/** Null when the text does not speak of reminders at all. The words live in `locales/<lang>/words.json`. */
 export function reminderAction(text: string): ReminderAction | null {
-  const t = text.trim().replace(/[.!。！]+$/u, '');
-  if (!ABOUT_REMINDERS.test(t)) return null;
+  const t = normalizeForMatching(text);
+  if (!ABOUT.test(t)) return null;
   if (OFF.test(t)) return 'off';
-  if (STATUS.test(t)) return 'status';
+  if (STATUS_WHOLE.has(t) || STATUS.test(t)) return 'status';
   return 'on';
 }
 
-/** The agreement words: no carrier keyword (not YES), in any of the three languages. */
+/** The agreement words: no carrier keyword (not YES), in any of our languages. */
 export function isAgreement(text: string): boolean {
-  return /^(agree|i agree|acepto|同意|我同意)$/iu.test(text.trim().replace(/[.!。！]+$/u, ''));
+  return AGREE.has(normalizeForMatching(text));
 }
 
 /** A US mobile number as E.164, from what a parent types (10 digits, or 11 with a leading 1). */
