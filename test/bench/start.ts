@@ -18,6 +18,19 @@ export interface StartFigure {
   readonly readyMs: number;
   /** RSS of the serving process one second after ready, in MB; null when it is not ours to read. */
   readonly rssMb: number | null;
+  /** CPU time (user + system) the serving process spent until ready: on a busy machine, its own work. */
+  readonly cpuMs: number | null;
+}
+
+async function cpuMsOf(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 const BARE_SERVER = `require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT))`;
@@ -54,9 +67,10 @@ async function measureOnce(command: string, args: readonly string[], env: NodeJS
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     const readyMs = await waitReady(port, child, started);
+    const cpuMs = readRss && child.pid !== undefined ? await cpuMsOf(child.pid) : null;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const rss = readRss && child.pid !== undefined ? await rssMb(child.pid) : null;
-    return { readyMs, rssMb: rss };
+    return { readyMs, rssMb: rss, cpuMs };
   } finally {
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
     await exited;
@@ -88,8 +102,11 @@ export async function measureStart(runs = 3): Promise<StartResults> {
     const series = async (command: string, args: readonly string[], readRss: boolean): Promise<StartFigure> => {
       const figures: StartFigure[] = [];
       for (let i = 0; i < runs; i += 1) figures.push(await measureOnce(command, args, env, readRss));
-      const rss = figures.map((f) => f.rssMb).filter((v): v is number => v !== null);
-      return { readyMs: middle(figures.map((f) => f.readyMs)), rssMb: rss.length === 0 ? null : middle(rss) };
+      const known = (values: readonly (number | null)[]): number | null => {
+        const present = values.filter((v): v is number => v !== null);
+        return present.length === 0 ? null : middle(present);
+      };
+      return { readyMs: middle(figures.map((f) => f.readyMs)), rssMb: known(figures.map((f) => f.rssMb)), cpuMs: known(figures.map((f) => f.cpuMs)) };
     };
     return {
       bare: await series('node', ['-e', BARE_SERVER], true),
