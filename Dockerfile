@@ -12,8 +12,7 @@ RUN SEED_DEMO=false npm ci --no-fund --no-audit && npm run build
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
-    PORT=3978 \
-    NODE_COMPILE_CACHE=/tmp/node-compile-cache
+    PORT=3978
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-fund --no-audit && npm cache clean --force

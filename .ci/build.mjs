@@ -11,15 +11,21 @@
  *
  * The build output lives under `.data/` (ignored by git, like the embedded database): a build is
  * an output, not a source folder.
+ *
+ * `--if-stale` (what `npm start` uses) skips the build when the output is newer than every source
+ * and data file and the lock file, so a second start spends no time transpiling.
  */
-import { cp, copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { cp, copyFile, mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = process.argv[2] ?? join(root, '.data', 'build');
+const args = process.argv.slice(2);
+const ifStale = args.includes('--if-stale');
+const out = args.find((arg) => !arg.startsWith('--')) ?? join(root, '.data', 'build');
+const STAMP = join(out, '.built');
 const SOURCE_ROOTS = ['bots', 'dialogs', 'channels', 'db', 'locales'];
 
 /** Every `.ts` source file the app runs (declaration files carry no code). */
@@ -45,7 +51,26 @@ async function copyInto(from, to) {
   await cp(join(root, from), join(out, to), { recursive: true });
 }
 
+/** Newest modification time among the inputs: every file under the source roots, the top-level sources, the lock. */
+async function newestInput() {
+  let newest = 0;
+  const files = ['index.ts', 'config.ts', 'package.json', 'package-lock.json'].map((f) => join(root, f));
+  for (const dir of SOURCE_ROOTS) {
+    for (const entry of await readdir(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) files.push(join(entry.parentPath ?? entry.path, entry.name));
+    }
+  }
+  for (const file of files) newest = Math.max(newest, (await stat(file)).mtimeMs);
+  return newest;
+}
+
+if (ifStale) {
+  const built = await stat(STAMP).then((s) => s.mtimeMs, () => 0);
+  if (built > (await newestInput())) process.exit(0);
+}
+
 const started = performance.now();
+const startedAt = new Date();
 await rm(out, { recursive: true, force: true });
 await build({
   entryPoints: await sources(),
@@ -72,6 +97,9 @@ const vendor = join(out, 'channels', 'web', 'static', 'vendor');
 await mkdir(vendor, { recursive: true });
 await copyFile(webChatBundle(), join(vendor, 'webchat.js'));
 
+// Stamped with the build's start: a source saved while building makes the next start build again.
+await writeFile(STAMP, startedAt.toISOString());
+await utimes(STAMP, startedAt, startedAt);
 const size = (await stat(join(vendor, 'webchat.js'))).size;
 const shown = relative(root, out).split(sep).join('/') || out;
 process.stdout.write(`built ${shown} in ${Math.round(performance.now() - started)} ms (Web Chat bundle ${(size / 1e6).toFixed(1)} MB)\n`);
