@@ -54,7 +54,7 @@ async function copyInto(from, to) {
 /** Newest modification time among the inputs: every file under the source roots, the top-level sources, the lock. */
 async function newestInput() {
   let newest = 0;
-  const files = ['index.ts', 'config.ts', 'package.json', 'package-lock.json'].map((f) => join(root, f));
+  const files = ['index.ts', 'config.ts', 'package.json', 'package-lock.json', '.ci/build.mjs'].map((f) => join(root, f));
   for (const dir of SOURCE_ROOTS) {
     for (const entry of await readdir(join(root, dir), { recursive: true, withFileTypes: true })) {
       if (entry.isFile()) files.push(join(entry.parentPath ?? entry.path, entry.name));
