@@ -44,6 +44,11 @@ export interface Config {
   readonly sessionSecret: string;
   /** Names of the development defaults in force (empty in a proper production setup). */
   readonly developmentDefaults: readonly string[];
+  /**
+   * `METRICS_TOKEN`: `/metrics` then needs `Authorization: Bearer <token>`. Null: open outside
+   * production, absent (404) in production.
+   */
+  readonly metricsToken: string | null;
   // --- Limits and retention (TRUST_PROXY, RATE_LIMIT_*, RETENTION_*) ---
   /**
    * How many reverse proxies in front of the server append to X-Forwarded-For; 0 (the default)
@@ -282,6 +287,10 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const ssnHmacKey = secret('SSN_HMAC_KEY', DEV_SSN_HMAC_KEY);
   const sessionSecret = secret('SESSION_SECRET', DEV_SESSION_SECRET);
+  const metricsToken = text(env, 'METRICS_TOKEN');
+  if (metricsToken !== null && (metricsToken.length < 16 || /\s/.test(metricsToken))) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters, without spaces');
+  }
 
   if (production) {
     // A production start on a development default would expose parents; name every one at once.
@@ -325,6 +334,7 @@ export function loadConfig(env: Env = process.env): Config {
     ssnHmacKey,
     sessionSecret,
     developmentDefaults: Object.freeze([...developmentDefaults]),
+    metricsToken,
     ...limitsAndRetention(env),
   });
 }

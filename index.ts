@@ -31,7 +31,7 @@ import { registerSmsStatusRoute, SMS_STATUS_PATH } from './channels/reminders/st
 import { createTwilioReminderSender, twilioHttpClientFor } from './channels/reminders/twilioSender.js';
 import { SMS_CHANNEL_ID } from './dialogs/text/mode.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
-import { TurnMetricsMiddleware, createMetrics } from './channels/telemetry.js';
+import { TurnMetricsMiddleware, createMetrics, registerHttpMetrics } from './channels/telemetry.js';
 import { TtyRenderingMiddleware } from './channels/text/TtyRenderingMiddleware.js';
 import { SignInService } from './channels/signin/SignInService.js';
 import { createDevIdentityProvider } from './channels/signin/devIdp.js';
@@ -47,6 +47,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { startRetentionJob } from './db/retention.js';
 import { seedDemoIfEmpty } from './db/seed.js';
 import { findConversation, listenForActivities, type ActivityListener } from './db/repositories/directline.js';
+import { countPendingOfficeMessages } from './db/repositories/officeMessages.js';
 import { DatabaseStorage } from './db/storage.js';
 import type { Database } from './db/schema.js';
 import { IntentRecognizer } from './dialogs/recognizer/IntentRecognizer.js';
@@ -133,7 +134,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const dialog = new MainDialog({ recognizer, logger, db, signIn, ssnHmacKey: config.ssnHmacKey, officeOutbox, documents, now, reminders });
   const bot = new ChildSupportBot({ conversationState, userState, accessors, dialog, logger });
 
-  const metrics = createMetrics();
+  const metrics = createMetrics({ countOutboxPending: () => countPendingOfficeMessages(db) });
   const onTurnError = createTurnErrorHandler({ conversationState, logger });
 
   // Rate limits and the activity size limit run before routing and body parsing, on every instance alike.
@@ -182,8 +183,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const server = createHttpServer({ logger });
   const browsers = new BrowserBinding(config.sessionSecret, config.publicUrl);
+  // Timed first, so refused and rate-limited requests are measured too.
+  registerHttpMetrics(server, metrics);
   registerRequestLimits(server, { limiter, trustProxy: config.trustProxy });
-  registerOpsRoutes(server, { isReady: () => isDatabaseReachable(db), registry: metrics.registry });
+  registerOpsRoutes(server, {
+    isReady: () => isDatabaseReachable(db),
+    registry: metrics.registry,
+    metricsToken: config.metricsToken,
+    production: config.production,
+  });
   registerWebRoutes(server, { logger });
 
   // NY.gov, or in development its stand-in on this same server (never in production: config refuses).

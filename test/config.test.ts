@@ -137,3 +137,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`production.*${name}`));
   });
 });
+
+describe('METRICS_TOKEN', () => {
+  it('is optional, also in production (where /metrics then does not exist)', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig(productionEnv).metricsToken).toBeNull();
+    expect(loadConfig({ ...productionEnv, METRICS_TOKEN: 'c'.repeat(32) }).metricsToken).toBe('c'.repeat(32));
+  });
+
+  it('refuses a short token or one with spaces', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ METRICS_TOKEN: 'a token with spaces in it' })).toThrow(/METRICS_TOKEN/);
+  });
+});

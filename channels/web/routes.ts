@@ -1,8 +1,9 @@
 /**
- * The web chat page and its assets. The official Web Chat bundle is served from node_modules, not
- * a CDN: the page's CSP then needs no third-party origin, and the page keeps working offline.
+ * The web chat page and its assets. The official Web Chat bundle is served by us (copied into the
+ * build, or from node_modules when running the sources), not a CDN: the page's CSP then needs no third-party origin, and the page keeps working offline.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -23,11 +24,16 @@ export const WEBCHAT_PATH = '/static/vendor/webchat.js';
 const gzipAsync = promisify(gzip);
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
 
+/** Where `npm run build` copies the Web Chat bundle, so production needs no `botframework-webchat`. */
+const BUILT_WEBCHAT = join(STATIC_DIR, 'vendor', 'webchat.js');
+
 /**
- * The package's `exports` map hides `dist/`, so resolve the package entry (`lib/index.js`) and
- * step over to its sibling `dist/webchat.js`, the self-contained browser bundle.
+ * The built copy when there is one (production runs the build output); otherwise, from the sources
+ * (tests, tsx), the package's own file: its `exports` map hides `dist/`, so resolve the package entry
+ * (`lib/index.js`) and step over to its sibling `dist/webchat.js`, the self-contained browser bundle.
  */
 export function webChatBundlePath(): string {
+  if (existsSync(BUILT_WEBCHAT)) return BUILT_WEBCHAT;
   const entry = createRequire(import.meta.url).resolve('botframework-webchat');
   return join(dirname(dirname(entry)), 'dist', 'webchat.js');
 }

@@ -259,3 +259,13 @@ export async function listOfficeMessages(db: Executor, filter: { personId?: stri
   const rows = await query.orderBy('id').execute();
   return rows.map(toMessage);
 }
+
+/** The outbox depth for `/metrics`: one count over the partial index of pending messages. */
+export async function countPendingOfficeMessages(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('officeMessages')
+    .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -6,8 +6,16 @@
  * Documents: the median of warm renders (the first renders, which load and parse the fonts, are
  * not counted) of a 12-month statement in English and in Chinese (goal: ≤ 100 ms each, Chinese
  * ≤ 1.5 × English) and of a 500-line payment history.
+ *
+ * Start and memory (`start.ts`): `npm start` to `/readyz` 200 on the embedded database (goal ≤ 3 s)
+ * and resident memory just after start (goal ≤ 200 MB), against a bare Node server in the same run.
+ *
+ * Every figure is printed and written to `BENCHMARKS.md` with the machine it ran on.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { measureStart } from './start.js';
 import { renderPdf } from '../../channels/documents/render.js';
 import { historyDefinition, statementDefinition, type Definition } from '../../channels/documents/templates.js';
 import { openDatabase } from '../../db/connect.js';
@@ -74,7 +82,19 @@ function syntheticPayments(count: number): Payment[] {
   return out;
 }
 
+const lines: string[] = [];
+function out(line: string): void {
+  lines.push(line);
+  console.log(line);
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpu}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB, ${platform()} ${release()}, Node ${process.version}`;
+}
+
 async function main(): Promise<void> {
+  const startedAt = new Date();
   const { db, close } = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://' });
   let yearEn: Statement | null;
   let yearZh: Statement | null;
@@ -115,11 +135,35 @@ async function main(): Promise<void> {
     const ratio = base === undefined || m.name === 'baseline: one-line PDF' || m.once === true ? '' : `  ×${(wallMs / base).toFixed(2)} of ${m.baseline ?? 'baseline'}`;
     const goal = m.goalMs === undefined ? '' : `  (goal ≤ ${m.goalMs} ms: ${wallMs <= m.goalMs ? 'met' : 'MISSED'})`;
     const how = m.once === true ? 'one cold run' : `median of ${RUNS} warm runs`;
-    console.log(`${m.name}: ${wallMs.toFixed(1)} ms (cpu ${cpuMs.toFixed(1)} ms) ${how}${ratio}${goal}`);
+    out(`${m.name}: ${wallMs.toFixed(1)} ms (cpu ${cpuMs.toFixed(1)} ms) ${how}${ratio}${goal}`);
   }
   // Reminders: 100,000 due texts through the queue (BENCH_REMINDERS sets another count).
   await benchReminders(Number(process.env.BENCH_REMINDERS ?? 100_000));
   console.log(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+
+  const start = await measureStart();
+  const mb = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(0)} MB`);
+  const goal = (met: boolean, text: string): string => `(goal ${text}: ${met ? 'met' : 'MISSED'})`;
+  const cpu = (v: number | null): string => (v === null ? '' : ` (cpu ${v.toFixed(0)} ms)`);
+  out(`baseline: bare Node HTTP server to ready: ${start.bare.readyMs.toFixed(0)} ms${cpu(start.bare.cpuMs)}, resident ${mb(start.bare.rssMb)}`);
+  out(`npm start (build skipped: up to date; then node) to /readyz 200, embedded database: ${start.npmStart.readyMs.toFixed(0)} ms  ×${(start.npmStart.readyMs / start.bare.readyMs).toFixed(1)} of baseline  ${goal(start.npmStart.readyMs <= 3000, '≤ 3000 ms')}`);
+  out(`node .data/build/index.js (built) to /readyz 200, embedded database: ${start.node.readyMs.toFixed(0)} ms${cpu(start.node.cpuMs)}  ×${(start.node.readyMs / start.bare.readyMs).toFixed(1)} of baseline  ${goal(start.node.readyMs <= 3000, '≤ 3000 ms')}`);
+  out(`resident memory 1 s after ready, embedded database: ${mb(start.node.rssMb)}  ${goal(start.node.rssMb !== null && start.node.rssMb <= 200, '≤ 200 MB')}`);
+  out(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+
+  const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+  const text = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench`; each figure is compared with its baseline measured in the same run.',
+    '',
+    `Run ${startedAt.toISOString()} on: ${machine()}.`,
+    '',
+    ...lines.map((line) => `- ${line}`),
+    '',
+  ].join('\n');
+  await writeFile(file, text);
+  console.log(`written to BENCHMARKS.md`);
 }
 
 main().catch((error: unknown) => {

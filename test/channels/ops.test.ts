@@ -58,4 +58,24 @@ describe('ops routes', () => {
     expect(body).toMatch(/assistant_turn_errors_total\{channel="directline"\} 1/);
     expect(body).toMatch(/assistant_turn_duration_seconds_bucket\{le="0.05",channel="directline"\} 1/);
   });
+
+  it('/metrics does not exist in production without METRICS_TOKEN', async () => {
+    const s = createHttpServer({ logger: pino({ level: 'silent' }) });
+    registerOpsRoutes(s, { isReady: async () => true, registry: metrics.registry, production: true, metricsToken: null });
+    const port = await listen(s, 0, '127.0.0.1');
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    await closeServer(s);
+  });
+
+  it('/metrics in production with METRICS_TOKEN answers the bearer only', async () => {
+    const s = createHttpServer({ logger: pino({ level: 'silent' }) });
+    registerOpsRoutes(s, { isReady: async () => true, registry: metrics.registry, production: true, metricsToken: 'a-long-enough-token-1234' });
+    const port = await listen(s, 0, '127.0.0.1');
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: 'Bearer a-long-enough-token-123' } })).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: 'Basic a-long-enough-token-1234' } })).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: 'Bearer a-long-enough-token-1234' } })).status).toBe(200);
+    await closeServer(s);
+  });
 });
