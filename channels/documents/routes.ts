@@ -17,6 +17,7 @@ import type { BrowserBinding } from '../directline/browser.js';
 import type { Logger } from '../logger.js';
 import type { Request, Response, Server } from '../server.js';
 import type { OidcClient } from '../signin/oidc.js';
+import { failureReason, queryParam } from '../signin/routes.js';
 import { localeFromAcceptLanguage } from '../web/routes.js';
 import { composeDocument } from './compose.js';
 import { DOCUMENT_TOKEN_PATTERN, hashDocumentToken } from './DocumentService.js';
@@ -39,23 +40,6 @@ const STATUS: Record<DocumentPageKind, number> = { forwarded: 403, unknown: 404,
 
 function isKind(value: string): value is DocumentKind {
   return (DOCUMENT_KINDS as readonly string[]).includes(value);
-}
-
-function queryParam(req: Request, name: string): string | undefined {
-  const query: unknown = req.query;
-  if (typeof query !== 'object' || query === null) return undefined;
-  const value = (query as Record<string, unknown>)[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** Codes only: an error message may quote a value. */
-function failureReason(error: unknown): Record<string, string> {
-  const out: Record<string, string> = { name: error instanceof Error ? error.name : typeof error };
-  if (typeof error === 'object' && error !== null) {
-    const { code } = error as { code?: unknown };
-    if (typeof code === 'string') out.reason = code;
-  }
-  return out;
 }
 
 export function registerDocumentRoutes(server: Server, deps: DocumentRouteDeps): void {

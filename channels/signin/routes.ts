@@ -63,7 +63,8 @@ const STATUS: Record<Exclude<SignInOutcome, 'done'>, number> = {
   unavailable: 503,
 };
 
-function queryParam(req: Request, name: string): string | undefined {
+/** A non-empty query string value, or undefined; the query is the client's and is not trusted. */
+export function queryParam(req: Request, name: string): string | undefined {
   const query: unknown = req.query;
   if (typeof query !== 'object' || query === null) return undefined;
   const value = (query as Record<string, unknown>)[name];
@@ -71,7 +72,7 @@ function queryParam(req: Request, name: string): string | undefined {
 }
 
 /** Codes from openid-client (and the provider's OAuth error code); never messages, which may quote values. */
-function failureReason(error: unknown): Record<string, string> {
+export function failureReason(error: unknown): Record<string, string> {
   const out: Record<string, string> = { name: error instanceof Error ? error.name : typeof error };
   if (typeof error === 'object' && error !== null) {
     const { code, error: oauthError } = error as { code?: unknown; error?: unknown };
