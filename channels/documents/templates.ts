@@ -8,6 +8,7 @@ import type { Payment } from '../../db/account/payments.js';
 import { translator, type Locale } from '../../locales/i18n.js';
 import { periodWords } from '../../dialogs/documents/period.js';
 import { formatDate, formatMoney } from '../../dialogs/format.js';
+import { officeHours } from '../../dialogs/office/hours.js';
 import { formatPhone } from '../../dialogs/office/officeMessage.js';
 import { fontFor } from './render.js';
 
@@ -66,7 +67,7 @@ function partyBlock(say: Say, party: DocumentParty, locale: Locale, extra: [stri
   const right: [string, string][] = [
     [say('documents.pdf.office'), party.office.name],
     [say('documents.pdf.phone'), formatPhone(party.office.phone)],
-    [say('documents.pdf.hours'), party.office.hours],
+    [say('documents.pdf.hours'), officeHours(say, locale, party.office.hours)],
   ];
   const pairs = (rows: [string, string][]): Node => ({
     table: { widths: ['auto', '*'], body: rows.map(([label, value]) => [{ text: label, style: 'label' }, { text: value, style: 'value' }]) },

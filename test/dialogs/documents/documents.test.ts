@@ -124,6 +124,8 @@ describe('the other languages', () => {
     expect(text).toMatch(/期末余额\s+\$2,700\.00/);
     expect(text).toContain('第 1 页，共 1 页');
     expect(text).toContain(zh('documents.pdf.role.custodial'));
+    // Office hours in the parent's language, as the chat writes them, not the data's "Mon-Fri 8:30-17:00".
+    expect(text).toContain('周一至周五 8:30–17:00');
   });
 
   it('Ana asks "estado de cuenta de octubre" and gets it in Spanish', async () => {
@@ -134,6 +136,8 @@ describe('the other languages', () => {
     expect(text).toContain('Estado de cuenta');
     expect(text).toMatch(/Saldo inicial\s+\$210\.00/);
     expect(text).toMatch(/Saldo final\s+\$420\.00/);
+    expect(text).toContain('de lunes a viernes, de 8:30 a 17:00');
+    expect(text).not.toContain('Mon-Fri');
     expect(text).toContain(es('documents.pdf.role.custodial'));
     expect(texts(await chat.say('aviso mensual')).join('\n')).toContain('2026');
     expect(texts(await chat.say('cupón'))).toEqual([es('documents.chat.coupon_not_yours')]);
