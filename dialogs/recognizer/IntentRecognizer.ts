@@ -5,7 +5,8 @@
  *    the carrier; a message that is exactly a command phrase ("menu", "last payment", "中文") gets
  *    that command; naming a language asks for it; a bare answer word ("no", "不要", "más") is an
  *    answer to whatever prompt is waiting, never a request (a "no" read as cancel would throw away
- *    the question being answered).
+ *    the question being answered); a message made only of small-talk phrases ("thx bye", "hola
+ *    hola", "当我没说") is that small talk (SmallTalk.ts).
  * 2. Otherwise a logistic regression over words, character n-grams and Han characters, trained on
  *    the utterance files of every language (`npm run nlu -- build` writes the committed model),
  *    decides. Its answer stands only at or above `RECOGNITION_THRESHOLD`; below it, or when the
@@ -25,6 +26,7 @@ import { KeywordRecognizer } from './KeywordRecognizer.js';
 import { loadLexicon, loadTrainingData, localeFile, type Lexicon } from './lexicon.js';
 import { normalizeForMatching } from './normalize.js';
 import type { Intent, Recognition, Recognizer } from './Recognizer.js';
+import { SmallTalk } from './SmallTalk.js';
 import { SoftmaxRegression, type SoftmaxModel } from './SoftmaxRegression.js';
 
 /** Below this the classifier's best guess is offered as a choice, never acted on. */
@@ -105,10 +107,12 @@ export class IntentRecognizer implements Recognizer {
   private readonly vocabulary: Vocabulary;
   private readonly classifier: SoftmaxRegression<Intent>;
   private readonly answers = answerWords();
+  private readonly smallTalk: SmallTalk;
   private readonly threshold: number;
 
   constructor(options: IntentRecognizerOptions = {}) {
     this.lexicon = options.lexicon ?? loadLexicon();
+    this.smallTalk = new SmallTalk(this.lexicon);
     const model = options.model ?? loadModel();
     this.vocabulary = Vocabulary.fromJSON(model.vocabulary);
     this.classifier = SoftmaxRegression.fromJSON(model.classifier, { weightOf });
@@ -126,6 +130,8 @@ export class IntentRecognizer implements Recognizer {
     if (rule.score === 1 && rule.intent !== 'none') return rule;
     if (rule.intent === 'language' && rule.entities.locale !== undefined) return rule;
     if (this.answers.has(normalized)) return { intent: 'none', score: 1, entities: {} };
+    const smallTalk = this.smallTalk.match(text);
+    if (smallTalk !== undefined) return { intent: smallTalk, score: 1, entities: {} };
 
     const { features, coverage } = featuresOf(text, this.lexicon, this.vocabulary);
     const { ranked } = this.classifier.classify(features);

@@ -19,7 +19,18 @@ export interface Lexicon {
   readonly languageNames: ReadonlyMap<Locale, readonly string[]>;
   /** "language", "idioma", "语言": asking which languages there are. */
   readonly languageWords: readonly string[];
+  /**
+   * Small talk as whole-message phrases ("thx", "nvm", "gracias", "谢谢"), by intent: a message made
+   * only of these (and `fillers`) is that intent for certain (see SmallTalk.ts).
+   */
+  readonly smallTalk: ReadonlyMap<SmallTalkIntent, readonly string[]>;
+  /** Words that change nothing in small talk ("ok", "pues", "啊"): "ok bye" is "bye". */
+  readonly fillers: readonly string[];
 }
+
+/** The intents small talk can be, most decisive first: "hi, cancel" cancels, "hi, thanks" thanks. */
+export const SMALL_TALK_INTENTS = ['cancel', 'help', 'goodbye', 'greeting'] as const;
+export type SmallTalkIntent = (typeof SMALL_TALK_INTENTS)[number];
 
 interface LexiconFile {
   spellings?: Record<string, string>;
@@ -27,6 +38,8 @@ interface LexiconFile {
   carrierWords?: string[];
   languageNames?: Record<string, string[]>;
   languageWords?: string[];
+  smallTalk?: Record<string, string[]>;
+  fillers?: string[];
 }
 
 export function localeFile(locale: Locale, name: string): URL {
@@ -39,6 +52,8 @@ export function loadLexicon(locales: readonly Locale[] = LOCALES): Lexicon {
   const carrierWords = new Set<string>();
   const languageNames = new Map<Locale, string[]>();
   const languageWords: string[] = [];
+  const smallTalk = new Map<SmallTalkIntent, string[]>(SMALL_TALK_INTENTS.map((intent) => [intent, []]));
+  const fillers: string[] = [];
   for (const locale of locales) {
     const file = JSON.parse(readFileSync(localeFile(locale, 'nlu.json'), 'utf8')) as LexiconFile;
     for (const [from, to] of Object.entries(file.spellings ?? {})) spellings.set(normalizeForMatching(from), normalizeForMatching(to));
@@ -49,8 +64,14 @@ export function loadLexicon(locales: readonly Locale[] = LOCALES): Lexicon {
       languageNames.set(target, [...(languageNames.get(target) ?? []), ...names]);
     }
     languageWords.push(...(file.languageWords ?? []));
+    for (const [intent, phrases] of Object.entries(file.smallTalk ?? {})) {
+      const list = smallTalk.get(intent as SmallTalkIntent);
+      if (list === undefined) throw new Error(`locales/${locale}/nlu.json: smallTalk.${intent} is not a small-talk intent`);
+      list.push(...phrases);
+    }
+    fillers.push(...(file.fillers ?? []));
   }
-  return { spellings, stopWords, carrierWords, languageNames, languageWords };
+  return { spellings, stopWords, carrierWords, languageNames, languageWords, smallTalk, fillers };
 }
 
 /** The training utterances of every language (never the held-out file, which lives with the tests). */
