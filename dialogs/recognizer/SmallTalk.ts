@@ -23,6 +23,20 @@ function tokens(text: string, lexicon: Lexicon): string[] {
   return (respell(normalizeForMatching(text), lexicon).match(TOKEN) ?? []).map((token) => token.replace(/(.)\1+/gu, '$1'));
 }
 
+interface Cover {
+  /** Phrases used, fillers not counted. */
+  readonly count: number;
+  /** Rank in SMALL_TALK_INTENTS of the most decisive phrase, or FILLER. */
+  readonly rank: number;
+}
+
+/** A cover with an intent beats fillers alone ("你好" is a greeting, not 你 + 好); then fewer phrases; then the more decisive. */
+function better(a: Cover, b: Cover): boolean {
+  if ((a.rank === FILLER) !== (b.rank === FILLER)) return b.rank === FILLER;
+  if (a.count !== b.count) return a.count < b.count;
+  return a.rank < b.rank;
+}
+
 export class SmallTalk {
   /** First token → phrases starting with it, each with its rank in SMALL_TALK_INTENTS (or FILLER). */
   private readonly phrases = new Map<string, { readonly words: readonly string[]; readonly rank: number }[]>();
@@ -46,21 +60,25 @@ export class SmallTalk {
   match(text: string): SmallTalkIntent | undefined {
     const words = tokens(text, this.lexicon);
     if (words.length === 0 || words.length > MAX_TOKENS) return undefined;
-    // best[i]: the most decisive intent rank covering words[0..i) (FILLER: fillers only), or undefined: not coverable.
-    const best: (number | undefined)[] = new Array<number | undefined>(words.length + 1).fill(undefined);
-    best[0] = FILLER;
+    // best[i]: the best cover of words[0..i) (see `better`): "thanks for the help" is one goodbye
+    // phrase, not goodbye + help.
+    const best: (Cover | undefined)[] = new Array<undefined>(words.length + 1).fill(undefined);
+    best[0] = { count: 0, rank: FILLER };
     for (let i = 0; i < words.length; i += 1) {
       const here = best[i];
       if (here === undefined) continue;
       for (const phrase of this.phrases.get(words[i] ?? '') ?? []) {
         const end = i + phrase.words.length;
         if (end > words.length || !phrase.words.every((word, k) => words[i + k] === word)) continue;
-        const rank = here === FILLER ? phrase.rank : phrase.rank === FILLER ? here : Math.min(here, phrase.rank);
+        const count = here.count + (phrase.rank === FILLER ? 0 : 1);
+        const rank = here.rank === FILLER ? phrase.rank : phrase.rank === FILLER ? here.rank : Math.min(here.rank, phrase.rank);
         const previous = best[end];
-        if (previous === undefined || previous === FILLER || (rank !== FILLER && rank < previous)) best[end] = rank;
+        if (previous === undefined || better({ count, rank }, previous)) {
+          best[end] = { count, rank };
+        }
       }
     }
-    const rank = best[words.length];
+    const rank = best[words.length]?.rank;
     return rank === undefined || rank === FILLER ? undefined : SMALL_TALK_INTENTS[rank];
   }
 }

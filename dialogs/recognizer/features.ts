@@ -17,6 +17,8 @@ const HAN_RUN = /\p{Script=Han}+/gu;
 const LATIN_WORD = /[\p{L}\p{N}]+/gu;
 /** Shorter words are too easily one edit from another word ("pin"/"pun", "owe"/"one"). */
 const MIN_CORRECTABLE = 5;
+/** How much a corrected word counts toward coverage (a known word counts 1). */
+const CORRECTED_WEIGHT = 0.5;
 
 /** Applies the spelling map word by word (Latin) and substring by substring (Han). */
 export function respell(normalized: string, lexicon: Lexicon): string {
@@ -77,7 +79,10 @@ export class Vocabulary {
     return { words: Object.fromEntries([...this.words].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), han: [...this.han].join('') };
   }
 
-  /** The word itself if known, else the most frequent known word one edit away, else null. */
+  /**
+   * The word itself if known, else the most frequent known word one edit away that starts with the
+   * same letter (thumbs slip inside a word; "fever" is not a typo of "never"), else null.
+   */
   correct(word: string): string | null {
     if (this.words.has(word) || /^\d+$/.test(word)) return word;
     if (word.length < MIN_CORRECTABLE) return null;
@@ -86,7 +91,7 @@ export class Vocabulary {
     let best: string | null = null;
     let bestCount = 0;
     for (const [known, count] of this.words) {
-      if (known.length >= MIN_CORRECTABLE - 1 && count > bestCount && withinOneEdit(word, known)) {
+      if (known.length >= MIN_CORRECTABLE - 1 && count > bestCount && known[0] === word[0] && withinOneEdit(word, known)) {
         best = known;
         bestCount = count;
       }
@@ -121,7 +126,9 @@ export function featuresOf(text: string, lexicon: Lexicon, vocabulary?: Vocabula
     const corrected = vocabulary.correct(word);
     if (!lexicon.stopWords.has(word)) {
       content += 1;
-      if (corrected !== null) known += 1;
+      // A corrected word is a guess: it counts half, so "my truck" read as "my track" stays unsure.
+      if (corrected === word) known += 1;
+      else if (corrected !== null) known += CORRECTED_WEIGHT;
     }
     return corrected ?? word;
   });

@@ -28,8 +28,11 @@ export interface Lexicon {
   readonly fillers: readonly string[];
 }
 
-/** The intents small talk can be, most decisive first: "hi, cancel" cancels, "hi, thanks" thanks. */
-export const SMALL_TALK_INTENTS = ['cancel', 'help', 'goodbye', 'greeting'] as const;
+/**
+ * The intents small talk can be, most decisive first when a message mixes them: "never mind,
+ * thanks" and "hi, thanks" take their leave, "hi, help" asks for help.
+ */
+export const SMALL_TALK_INTENTS = ['goodbye', 'cancel', 'help', 'greeting'] as const;
 export type SmallTalkIntent = (typeof SMALL_TALK_INTENTS)[number];
 
 interface LexiconFile {
