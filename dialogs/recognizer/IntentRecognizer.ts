@@ -10,8 +10,8 @@
  * 2. Otherwise a logistic regression over words, character n-grams and Han characters, trained on
  *    the utterance files of every language (`npm run nlu -- build` writes the committed model),
  *    decides. Its answer stands only at or above `RECOGNITION_THRESHOLD`; below it, or when the
- *    classifier says off-topic, the answer is `none`, with the likeliest intents as `alternatives`
- *    so the bot can ask "did you mean…?" instead of guessing.
+ *    classifier says off-topic without being sure of it, the answer is `none`, with the likeliest
+ *    intents as `alternatives` so the bot can ask "did you mean…?" instead of guessing.
  * A message made mostly of words the training data never saw ("my son plays soccer") cannot score
  * high: the classifier's probability is scaled down by how little of the message it knows.
  * Entities (the language asked for, the order view) come from the rules when the rules and the
@@ -142,11 +142,13 @@ export class IntentRecognizer implements Recognizer {
     if (best !== undefined && best.label !== 'none' && confidence >= this.threshold) {
       return { intent: best.label, score: round(confidence), entities: rule.intent === best.label ? { ...rule.entities } : {} };
     }
-    if (best === undefined || best.label === 'none') return { intent: 'none', score: round(best?.probability ?? 1), entities: {} };
     const alternatives = ranked
       .flatMap((r) => (r.label === 'none' || r.probability * known < ALTERNATIVE_FLOOR ? [] : [{ intent: r.label, score: round(r.probability * known) }]))
       .slice(0, 2);
-    return { intent: 'none', score: round(1 - confidence), entities: {}, ...(alternatives.length === 0 ? {} : { alternatives }) };
+    // Off-topic said with confidence gets no choices; a weak `none` ("pay") still offers the likeliest two.
+    if (best === undefined || (best.label === 'none' && best.probability >= this.threshold)) return { intent: 'none', score: round(best?.probability ?? 1), entities: {} };
+    const score = best.label === 'none' ? best.probability : 1 - confidence;
+    return { intent: 'none', score: round(score), entities: {}, ...(alternatives.length === 0 ? {} : { alternatives }) };
   }
 }
 
