@@ -18,6 +18,8 @@ import { INTENTS, type Intent } from '../../../dialogs/recognizer/Recognizer.js'
 
 const heldOut = parseEvalFile(readFileSync(new URL('./data/heldout.jsonl', import.meta.url), 'utf8'));
 const fresh = parseEvalFile(readFileSync(new URL('./data/fresh.jsonl', import.meta.url), 'utf8'));
+const fresh2 = parseEvalFile(readFileSync(new URL('./data/fresh2.jsonl', import.meta.url), 'utf8'));
+const fresh3 = parseEvalFile(readFileSync(new URL('./data/fresh3.jsonl', import.meta.url), 'utf8'));
 const training = loadTrainingData();
 const recognizer = new IntentRecognizer();
 
@@ -47,9 +49,9 @@ describe('the data', () => {
     }
   });
 
-  it('never trains on a held-out line', () => {
-    const trained = new Set(training.map((e) => `${e.locale} ${normalizeForMatching(e.text)}`));
-    expect(heldOut.filter((e) => trained.has(`${e.locale} ${normalizeForMatching(e.text)}`))).toEqual([]);
+  it('never trains on a line of any evaluation file, in any language', () => {
+    const trained = new Set(training.map((e) => normalizeForMatching(e.text)));
+    for (const file of [heldOut, fresh, fresh2, fresh3]) expect(file.filter((e) => trained.has(normalizeForMatching(e.text))).map((e) => e.text)).toEqual([]);
   });
 
   it('the committed model was built from the current training files and word lists (npm run nlu -- build)', () => {
@@ -58,11 +60,11 @@ describe('the data', () => {
 });
 
 describe('IntentRecognizer on the held-out file', () => {
-  it('is right at least 92% of the time in every language', async () => {
+  it('is right at least 96% of the time in every language', async () => {
     const report = await evaluate(recognizer, heldOut);
     const accuracy = Object.fromEntries(Object.entries(report.perLocale).map(([locale, b]) => [locale, b.correct / b.total]));
     expect(Object.keys(accuracy).sort()).toEqual(['en', 'es', 'zh-Hans']);
-    for (const [locale, value] of Object.entries(accuracy)) expect({ locale, pass: value >= 0.92, value }).toMatchObject({ locale, pass: true });
+    for (const [locale, value] of Object.entries(accuracy)) expect({ locale, pass: value >= 0.96, value }).toMatchObject({ locale, pass: true });
   });
 
   it('answers off-topic text with none (at least 95% of the held-out off-topic lines)', async () => {
@@ -72,13 +74,13 @@ describe('IntentRecognizer on the held-out file', () => {
     expect(wrong.length / offTopic.length).toBeLessThanOrEqual(0.05);
   });
 
-  it('gives at most one confident answer to its off-topic lines', async () => {
+  it('gives no confident answer to its off-topic lines', async () => {
     const wrong = [];
     for (const e of heldOut.filter((x) => x.intent === 'none')) {
       const got = (await recognizer.recognize(e.text, e.locale)).intent;
       if (got !== 'none') wrong.push(`${e.text} -> ${got}`);
     }
-    expect(wrong.length).toBeLessThanOrEqual(1);
+    expect(wrong).toEqual([]);
   });
 
   it('takes at most 1 ms per message at the median (asserted at 2 ms for slow CI machines)', () => {
@@ -102,16 +104,47 @@ describe('IntentRecognizer on the fresh held-out file', () => {
     expect(fresh.filter((e) => seen.has(normalizeForMatching(e.text))).map((e) => e.text)).toEqual([]);
   });
 
-  it('is right at least 88% of the time in every language', async () => {
+  it('is right at least 95% of the time in every language', async () => {
     const report = await evaluate(recognizer, fresh);
     for (const [locale, b] of Object.entries(report.perLocale)) {
-      expect({ locale, pass: b.correct / b.total >= 0.88, value: b.correct / b.total }).toMatchObject({ locale, pass: true });
+      expect({ locale, pass: b.correct / b.total >= 0.95, value: b.correct / b.total }).toMatchObject({ locale, pass: true });
     }
   });
 
   it('never answers its off-topic lines with confidence (rent, sums, weather, jobs, other agencies…)', async () => {
     const wrong = [];
     for (const e of fresh.filter((x) => x.intent === 'none')) {
+      const got = (await recognizer.recognize(e.text, e.locale)).intent;
+      if (got !== 'none') wrong.push(`${e.text} -> ${got}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe.each([
+  // Written before the tuning of this round (10 per intent per language, 30 off-topic each); its misses were then seen and fixed in general ways, so it overstates.
+  ['fresh2', fresh2, 10, 30, 0.95],
+  // Written after the new training lines and before the last tuning, never looked at until measured: the honest estimate.
+  ['fresh3', fresh3, 5, 15, 0.92],
+] as const)('IntentRecognizer on the unseen file %s', (_name, file, perIntent, offTopic, floor) => {
+  it(`holds ${perIntent} lines per intent per language and ${offTopic} off-topic, none of them in another evaluation file`, () => {
+    const counts = countBy(file);
+    for (const locale of LOCALES) for (const intent of INTENTS) expect({ locale, intent, n: counts.get(`${locale} ${intent}`) }).toEqual({ locale, intent, n: intent === 'none' ? offTopic : perIntent });
+    const others = new Set([heldOut, fresh, fresh2, fresh3].filter((f) => f !== file).flatMap((f) => f.map((e) => normalizeForMatching(e.text))));
+    expect(file.filter((e) => others.has(normalizeForMatching(e.text))).map((e) => e.text)).toEqual([]);
+  });
+
+  it(`is right at least ${floor * 100}% of the time in every language`, async () => {
+    const report = await evaluate(recognizer, file);
+    expect(Object.keys(report.perLocale).sort()).toEqual(['en', 'es', 'zh-Hans']);
+    for (const [locale, b] of Object.entries(report.perLocale)) {
+      expect({ locale, pass: b.correct / b.total >= floor, value: b.correct / b.total }).toMatchObject({ locale, pass: true });
+    }
+  });
+
+  it('never answers its off-topic lines with confidence', async () => {
+    const wrong = [];
+    for (const e of file.filter((x) => x.intent === 'none')) {
       const got = (await recognizer.recognize(e.text, e.locale)).intent;
       if (got !== 'none') wrong.push(`${e.text} -> ${got}`);
     }
@@ -171,7 +204,10 @@ describe('IntentRecognizer never answers off-topic text with confidence', () => 
     const recognition = await recognizer.recognize('pay', 'en');
     expect(recognition.intent).toBe('none');
     const alternatives = recognition.alternatives ?? [];
-    expect(alternatives.map((a) => a.intent).sort()).toEqual(['last_payment', 'payment_history']);
+    // What "pay" means most is the amount due; second comes the last payment or the history, which moves with each retraining.
+    expect(alternatives).toHaveLength(2);
+    expect(alternatives[0]?.intent).toBe('balance');
+    expect(['last_payment', 'payment_history']).toContain(alternatives[1]?.intent);
     expect(alternatives[0]?.score).toBeGreaterThanOrEqual(alternatives[1]?.score ?? 1);
   });
 });
