@@ -201,13 +201,11 @@ describe('IntentRecognizer never answers off-topic text with confidence', () => 
   });
 
   it('below the threshold offers at most two real intents, best first', async () => {
-    const recognition = await recognizer.recognize('pay', 'en');
+    // "child support" is what a parent owes as much as what a parent receives.
+    const recognition = await recognizer.recognize('child support', 'en');
     expect(recognition.intent).toBe('none');
     const alternatives = recognition.alternatives ?? [];
-    // What "pay" means most is the amount due; second comes the last payment or the history, which moves with each retraining.
-    expect(alternatives).toHaveLength(2);
-    expect(alternatives[0]?.intent).toBe('balance');
-    expect(['last_payment', 'payment_history']).toContain(alternatives[1]?.intent);
+    expect(alternatives.map((a) => a.intent).sort()).toEqual(['balance', 'disbursements']);
     expect(alternatives[0]?.score).toBeGreaterThanOrEqual(alternatives[1]?.score ?? 1);
   });
 });
