@@ -158,11 +158,18 @@ export async function startEchoBot(options: { databaseUrl: string; withState: bo
  * The built app (`npm run build` first), on `databaseUrl`, migrated and seeded by its own start.
  * `nodeArgs` go before the script (`--cpu-prof --cpu-prof-dir=…` to profile it).
  */
-export async function startAssistant(options: { databaseUrl: string; nodeArgs?: readonly string[]; stdout?: 'ignore' | 'inherit' }): Promise<BotServer> {
+export async function startAssistant(options: {
+  databaseUrl: string;
+  nodeArgs?: readonly string[];
+  stdout?: 'ignore' | 'inherit';
+  /** Another build of the app (`node .ci/build.mjs <dir>`), to compare two versions in one run. */
+  entry?: string;
+  name?: string;
+}): Promise<BotServer> {
   const port = await freePort();
   const env = { ...childEnv(options.databaseUrl), PUBLIC_URL: `http://127.0.0.1:${port}` };
   // The help text names the commands: "balance" is in every language's help.
-  return startChild('assistant', [...(options.nodeArgs ?? []), '.data/build/index.js'], env, port, (text) => text.length > 100, options.stdout);
+  return startChild(options.name ?? 'assistant', [...(options.nodeArgs ?? []), options.entry ?? '.data/build/index.js'], env, port, (text) => text.length > 100, options.stdout);
 }
 
 /** CPU time (user + system) the process has used so far, in ms, from /proc (clock ticks of 10 ms). */
@@ -401,6 +408,8 @@ export interface TurnBenchOptions {
   readonly seconds?: number;
   readonly openSeconds?: number;
   readonly openRate?: number;
+  /** Unmeasured closed-loop seconds per server before the rounds. */
+  readonly warmupSeconds?: number;
   /** Turns the assistant has served before its memory is read. */
   readonly rssTurns?: number;
   /** Extra node arguments for the assistant (profiling). */
@@ -426,9 +435,10 @@ export async function measureTurns(options: TurnBenchOptions): Promise<TurnResul
 
     const ids = new Map(servers.map((s) => [s, conversationIds(CONVERSATIONS)]));
     let assistantTurns = 0;
-    // Warm each: JIT, pools, the conversations' first (state-creating) turns.
+    // Warm each: JIT (the assistant's first few thousand turns cost twice the later ones), pools,
+    // the conversations' first (state-creating) turns.
     for (const server of servers) {
-      const warm = await closedLoop(server, { seconds: 3, ids: ids.get(server) ?? [] });
+      const warm = await closedLoop(server, { seconds: options.warmupSeconds ?? 10, ids: ids.get(server) ?? [] });
       if (server === assistant) assistantTurns += warm.turns + warm.errors;
       log(`warm-up ${server.name}: ${warm.turnsPerSecond.toFixed(0)} turns/s${warm.errors > 0 ? `, ${warm.errors} errors (${warm.firstError ?? ''})` : ''}`);
     }
