@@ -148,10 +148,10 @@ function childEnv(databaseUrl: string): NodeJS.ProcessEnv {
   return env;
 }
 
-export async function startEchoBot(options: { databaseUrl: string; withState: boolean }): Promise<BotServer> {
+export async function startEchoBot(options: { databaseUrl: string; withState: boolean; nodeArgs?: readonly string[] }): Promise<BotServer> {
   const port = await freePort();
   const env = { ...childEnv(options.databaseUrl), ECHO_STATE: options.withState ? '1' : '0' };
-  return startChild(options.withState ? 'echo + state' : 'echo', ['--input-type=module', '-e', ECHO_SERVER], env, port, (text) => text === 'echo: help');
+  return startChild(options.withState ? 'echo + state' : 'echo', [...(options.nodeArgs ?? []), '--input-type=module', '-e', ECHO_SERVER], env, port, (text) => text === 'echo: help');
 }
 
 /**
@@ -417,8 +417,18 @@ export interface TurnBenchOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The whole measurement; the servers are stopped whatever happens. */
+/** `node .ci/build.mjs --if-stale`: the app as production runs it, rebuilt only when a source changed. */
+export function buildApp(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['.ci/build.mjs', '--if-stale'], { cwd: ROOT, stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the build exited with ${code}`))));
+  });
+}
+
+/** The whole measurement (the app is built first if stale); the servers are stopped whatever happens. */
 export async function measureTurns(options: TurnBenchOptions): Promise<TurnResults> {
+  await buildApp();
   const rounds = options.rounds ?? 3;
   const seconds = options.seconds ?? 5;
   const rssTurns = options.rssTurns ?? 10_000;
