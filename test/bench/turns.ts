@@ -322,6 +322,7 @@ export interface LatencyFigure {
   readonly p99Ms: number;
   readonly maxMs: number;
   readonly cpuMsPerTurn: number;
+  readonly firstError?: string;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -339,6 +340,7 @@ export async function openLoop(server: BotServer, options: { rate: number; secon
   const intervalMs = 1000 / options.rate;
   const latencies: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   const cpuStart = await processCpuMs(server.pid);
   const started = performance.now();
   const pending: Promise<void>[] = [];
@@ -351,10 +353,14 @@ export async function openLoop(server: BotServer, options: { rate: number; secon
       turn(server, ids[index] ?? '', `user-${index}`).then(
         (text) => {
           if (server.expect(text)) latencies.push(performance.now() - due);
-          else errors += 1;
+          else {
+            errors += 1;
+            firstError ??= `unexpected reply: ${text.slice(0, 80)}`;
+          }
         },
-        () => {
+        (error: unknown) => {
           errors += 1;
+          firstError ??= error instanceof Error ? error.message : String(error);
         },
       ),
     );
@@ -370,6 +376,7 @@ export async function openLoop(server: BotServer, options: { rate: number; secon
     p99Ms: percentile(latencies, 99),
     maxMs: latencies.at(-1) ?? Number.NaN,
     cpuMsPerTurn: latencies.length === 0 ? Number.NaN : cpuMs / latencies.length,
+    ...(firstError === undefined ? {} : { firstError }),
   };
 }
 
@@ -492,7 +499,7 @@ export function turnLines(r: TurnResults): string[] {
   const sat = (name: string, f: SaturatedFigure): string =>
     `${name}: ${f.turnsPerSecond.toFixed(0)} turns/s saturated (${CONVERSATIONS} conversations, closed loop, ${f.turns} turns in ${f.seconds.toFixed(1)} s), server cpu ${f.cpuMsPerTurn.toFixed(2)} ms/turn${f.errors > 0 ? `, ${f.errors} ERRORS (${f.firstError ?? ''})` : ''}`;
   const lat = (name: string, f: LatencyFigure): string =>
-    `${name} at ${f.offeredPerSecond} turns/s offered: p50 ${f.p50Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms, max ${f.maxMs.toFixed(0)} ms, server cpu ${f.cpuMsPerTurn.toFixed(2)} ms/turn${f.errors > 0 ? `, ${f.errors} ERRORS` : ''}`;
+    `${name} at ${f.offeredPerSecond} turns/s offered: p50 ${f.p50Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms, max ${f.maxMs.toFixed(0)} ms, server cpu ${f.cpuMsPerTurn.toFixed(2)} ms/turn${f.errors > 0 ? `, ${f.errors} ERRORS (${f.firstError ?? ''})` : ''}`;
   const ratio = r.assistant.turnsPerSecond / r.echo.turnsPerSecond;
   return [
     sat('baseline: bare echo bot, "help"', r.echo),
