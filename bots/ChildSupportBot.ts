@@ -3,7 +3,7 @@
  * saves state once per turn. What to answer is the dialogs' business.
  */
 import { ActivityHandler, ActivityTypes, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
-import { runDialog, type Dialog } from 'botbuilder-dialogs';
+import { runDialog, type Dialog, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import type { Log as Logger } from '../dialogs/log.js';
 import { channelDataTty, markSignOff, setTextTurn } from '../dialogs/text/mode.js';
 import { readTtyInput } from '../dialogs/text/ttyInput.js';
@@ -18,6 +18,9 @@ import {
 import { welcomeText } from '../dialogs/messages.js';
 import { resolveLocale, translator, type Locale } from '../locales/i18n.js';
 import { createStateAccessors, type ConversationData, type StateAccessors } from './state.js';
+
+/** The turn-state key botbuilder-dialogs' DialogStateManager reads its configuration from. */
+const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 export interface ChildSupportBotDeps {
   conversationState: ConversationState;
@@ -34,6 +37,7 @@ export class ChildSupportBot extends ActivityHandler {
   private readonly dialog: Dialog;
   private readonly logger: Logger;
   private readonly accessors: StateAccessors;
+  private dialogStateConfiguration: DialogStateManagerConfiguration | undefined;
 
   constructor({ conversationState, userState, dialog, logger, accessors }: ChildSupportBotDeps) {
     super();
@@ -49,16 +53,28 @@ export class ChildSupportBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      await runDialog(this.dialog, context, this.accessors.dialogState);
+      await this.runDialog(context);
       await next();
     });
 
     this.onEvent(async (context, next) => {
       if (context.activity.name === SET_LANGUAGE_EVENT) await this.setLanguage(context);
       // The sign-in edge reports a finished NY.gov sign-in: the dialog waiting for it takes it.
-      else if (context.activity.name === SIGN_IN_COMPLETED_EVENT) await runDialog(this.dialog, context, this.accessors.dialogState);
+      else if (context.activity.name === SIGN_IN_COMPLETED_EVENT) await this.runDialog(context);
       await next();
     });
+  }
+
+  /**
+   * botbuilder-dialogs builds its memory-scope configuration (a service container, nine scope
+   * objects, a schema check that fails and builds an error) on every turn, unless the turn state
+   * already holds one. The scopes keep nothing between turns, so the first turn's configuration is
+   * handed to every later one.
+   */
+  private async runDialog(context: TurnContext): Promise<void> {
+    if (this.dialogStateConfiguration !== undefined) context.turnState.set(DIALOG_STATE_CONFIGURATION, this.dialogStateConfiguration);
+    await runDialog(this.dialog, context, this.accessors.dialogState);
+    this.dialogStateConfiguration ??= context.turnState.get<DialogStateManagerConfiguration | undefined>(DIALOG_STATE_CONFIGURATION);
   }
 
   /** State is saved even when the turn fails, before the turn error handler clears it. */

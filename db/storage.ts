@@ -42,6 +42,13 @@ export class DatabaseStorage implements Storage {
     // A fixed key order keeps two multi-key writers from deadlocking on each other's row locks.
     const entries = Object.entries(changes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (entries.length === 0) return;
+    const [only] = entries;
+    if (entries.length === 1 && only !== undefined) {
+      // What a turn saves (one state object): each statement of writeOne decides by itself, so a
+      // transaction would add two round trips (BEGIN, COMMIT) and no safety.
+      await this.writeOne(this.db, only[0], only[1]);
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       for (const [key, item] of entries) await this.writeOne(trx, key, item);
     });
@@ -52,7 +59,7 @@ export class DatabaseStorage implements Storage {
     await this.db.deleteFrom('botState').where('key', 'in', keys).execute();
   }
 
-  private async writeOne(trx: Transaction<Database>, key: string, item: unknown): Promise<void> {
+  private async writeOne(trx: Kysely<Database> | Transaction<Database>, key: string, item: unknown): Promise<void> {
     const document = documentOf(item);
     const expected = eTagOf(item);
     const etag = randomUUID();

@@ -34,12 +34,35 @@ export type Say = (key: string, vars?: Record<string, string | number>) => strin
 /** Which wording a channel needs: `sms` never asks for a carrier keyword. */
 export type Wording = 'sms' | 'any';
 
-/** A `t` for one locale (and channel wording) that always knows the command words. */
+/** Texts without variables kept per sayer; keys come from code, so this bounds nothing real. */
+const MAX_FIXED_TEXTS = 2000;
+
+const sayers = new Map<string, Say>();
+
+/**
+ * A `t` for one locale (and channel wording) that always knows the command words. The texts are
+ * loaded once at start and never change, so one sayer per locale and wording is built once, and a
+ * text without variables is looked up once: i18next copies its options on every call, which made
+ * the help text alone (some 40 lookups) most of a turn's allocations.
+ */
 export function sayIn(locale: Locale, wording: Wording = 'any'): Say {
+  const id = `${locale}|${wording}`;
+  const known = sayers.get(id);
+  if (known !== undefined) return known;
   const t = translator(locale);
   const context = wording === 'sms' ? { context: 'sms' } : {};
   const commands = Object.fromEntries(COMMANDS.map((c) => [c, t(`commands.${c}`, context)])) as Record<Command, string>;
-  return (key, vars) => t(key, { ...commands, max: MAX_INPUT_LENGTH, ...vars, ...context });
+  const fixed = new Map<string, string>();
+  const say: Say = (key, vars) => {
+    if (vars !== undefined) return t(key, { ...commands, max: MAX_INPUT_LENGTH, ...vars, ...context });
+    const cached = fixed.get(key);
+    if (cached !== undefined) return cached;
+    const text = t(key, { ...commands, max: MAX_INPUT_LENGTH, ...context });
+    if (fixed.size < MAX_FIXED_TEXTS) fixed.set(key, text);
+    return text;
+  };
+  sayers.set(id, say);
+  return say;
 }
 
 export function welcomeText(locale: Locale, wording: Wording = 'any'): string {
@@ -47,8 +70,19 @@ export function welcomeText(locale: Locale, wording: Wording = 'any'): string {
   return [say('welcome.intro'), say('welcome.privacy'), say('welcome.next')].join('\n\n');
 }
 
+const helpTexts = new Map<string, string>();
+
 /** `menu` is the same list under a shorter heading: "menu" is what SMS users tend to type. */
 export function helpText(locale: Locale, view: 'help' | 'menu' = 'help', wording: Wording = 'any'): string {
+  const id = `${locale}|${view}|${wording}`;
+  const known = helpTexts.get(id);
+  if (known !== undefined) return known;
+  const text = buildHelpText(locale, view, wording);
+  helpTexts.set(id, text);
+  return text;
+}
+
+function buildHelpText(locale: Locale, view: 'help' | 'menu', wording: Wording): string {
   const say = sayIn(locale, wording);
   const items = HELP_TOPICS.map((topic) =>
     say('help.item', { command: say(`commands.${topic}`), description: say(`help.descriptions.${topic}`) }),

@@ -70,9 +70,15 @@ void instance.init({
 
 export type Translate = TFunction;
 
-/** A `t` bound to one locale. */
+const translators = new Map<Locale, Translate>();
+
+/** A `t` bound to one locale; one per locale, made once (the texts never change after start). */
 export function translator(locale: Locale): Translate {
-  return instance.getFixedT(locale);
+  const known = translators.get(locale);
+  if (known !== undefined) return known;
+  const t = instance.getFixedT(locale);
+  if (isLocale(locale)) translators.set(locale, t);
+  return t;
 }
 
 /** Does the key exist (in English, the reference locale)? */

@@ -47,6 +47,16 @@ function compile(rule: Rule, raw: string): CompiledPhrase {
 
 const COMPILED: readonly CompiledPhrase[] = [...loadKeywordRules(), ...languageRules(loadLexicon())].flatMap((rule) => rule.phrases.map((p) => compile(rule, p)));
 
+/**
+ * A text that is exactly a phrase scores 1, which no other phrase can beat, and among phrases
+ * scoring 1 the first in file order wins: so the scan's answer for it is known in advance. Most
+ * messages are a command word ("help", "menu"); they skip the few hundred patterns.
+ */
+const EXACT = new Map<string, CompiledPhrase>();
+for (const compiled of COMPILED) {
+  if (!EXACT.has(compiled.phrase) && compiled.test(compiled.phrase)) EXACT.set(compiled.phrase, compiled);
+}
+
 /** Characters that carry meaning: spaces do not make a text "longer" for coverage. */
 function weightOf(text: string): number {
   return [...text.replace(/ /g, '')].length;
@@ -61,6 +71,8 @@ export class KeywordRecognizer implements Recognizer {
   recognizeSync(text: string): Recognition {
     const normalized = normalizeForMatching(text);
     if (normalized === '') return { intent: 'none', score: 1, entities: {} };
+    const exact = EXACT.get(normalized);
+    if (exact !== undefined) return { intent: exact.rule.intent, score: 1, entities: { ...exact.rule.entities } };
     const length = weightOf(normalized);
     let best: { compiled: CompiledPhrase; score: number } | undefined;
     for (const compiled of COMPILED) {

@@ -10,6 +10,11 @@
  * Start and memory (`start.ts`): `npm start` to `/readyz` 200 on the embedded database (goal ≤ 3 s)
  * and resident memory just after start (goal ≤ 200 MB), against a bare Node server in the same run.
  *
+ * Turn cost (`turns.ts`, only when DATABASE_URL names a PostgreSQL database the bench may migrate
+ * and seed): "help" turns/s on `/api/messages` of the built app against a bare echo bot and an echo
+ * bot keeping its state in the same database (goal ≥ 0.5 × the echo bot), p50/p99 at 100 turns/s
+ * offered (goal p99 ≤ 50 ms), the server's CPU per turn, and its resident memory after 10,000 turns.
+ *
  * Every figure is printed and written to `BENCHMARKS.md` with the machine it ran on.
  */
 import { writeFile } from 'node:fs/promises';
@@ -24,6 +29,7 @@ import { readStatement, type Statement } from '../../db/account/statements.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { seedDemoIfEmpty } from '../../db/seed.js';
 import { benchReminders } from './reminders.js';
+import { measureTurns, turnLines } from './turns.js';
 
 interface Measurement {
   readonly name: string;
@@ -150,6 +156,15 @@ async function main(): Promise<void> {
   out(`node .data/build/index.js (built) to /readyz 200, embedded database: ${start.node.readyMs.toFixed(0)} ms${cpu(start.node.cpuMs)}  ×${(start.node.readyMs / start.bare.readyMs).toFixed(1)} of baseline  ${goal(start.node.readyMs <= 3000, '≤ 3000 ms')}`);
   out(`resident memory 1 s after ready, embedded database: ${mb(start.node.rssMb)}  ${goal(start.node.rssMb !== null && start.node.rssMb <= 200, '≤ 200 MB')}`);
   out(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl === undefined || databaseUrl === '') {
+    out('turn cost: not measured (set DATABASE_URL to a PostgreSQL database the bench may migrate and seed)');
+  } else {
+    const turns = await measureTurns({ databaseUrl, log: (line) => console.log(`  ${line}`) });
+    for (const line of turnLines(turns)) out(line);
+    out(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+  }
 
   const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
   const text = [

@@ -4,6 +4,8 @@ import { LOCALES, translator, type Locale } from '../../../locales/i18n.js';
 import { COMMANDS, type Command } from '../../../dialogs/messages.js';
 import { KeywordRecognizer } from '../../../dialogs/recognizer/KeywordRecognizer.js';
 import { INTENTS, type Intent } from '../../../dialogs/recognizer/Recognizer.js';
+import { loadKeywordRules } from '../../../dialogs/recognizer/lexicon.js';
+import { normalizeForMatching } from '../../../dialogs/recognizer/normalize.js';
 
 const recognizer = new KeywordRecognizer();
 
@@ -156,5 +158,23 @@ describe('KeywordRecognizer', () => {
         expect(recognition.score).toBeLessThanOrEqual(1);
       }),
     );
+  });
+});
+
+describe('KeywordRecognizer: a text that is exactly a phrase', () => {
+  it('gets the first rule (in file order) naming that phrase, with score 1 and its entities', () => {
+    const rules = loadKeywordRules();
+    let checked = 0;
+    for (const rule of rules) {
+      for (const phrase of rule.phrases) {
+        const normalized = normalizeForMatching(phrase);
+        if (normalized === '') continue;
+        const first = rules.find((r) => r.phrases.some((p) => normalizeForMatching(p) === normalized));
+        const got = recognizer.recognizeSync(phrase);
+        expect([phrase, got.intent, got.score, got.entities]).toEqual([phrase, first?.intent, 1, { ...first?.entities }]);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });
