@@ -1,0 +1,243 @@
+/**
+ * Ledger scale: do a parent's balance and last payment cost the same when the agency's tables hold
+ * a thousand payments as when they hold ten million? A throwaway database on the PostgreSQL server
+ * (never the one people use) gets the demo data, then synthetic cases (100 weekly payments each,
+ * two parents each) filled in chunks by the server itself (`insert … select … generate_series`: no
+ * row crosses the wire), with a progress bar on stderr. Each payment brings what the extract brings
+ * with it: its ledger credit, the week's charge and its disbursement, so 4 rows per payment.
+ *
+ * The reads are the chat's own (`readBalances`, `readLastPayment` in db/account), for demo parents,
+ * timed at the small size and again at the large one; the baseline is `select 1` on the same pool
+ * in the same run. Goal: the large figure within 1.3 × the small one.
+ *
+ * Alone: `DATABASE_URL=postgres://… tsx test/bench/ledger.ts --rows 10000000 [--keep]`.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { readBalances } from '../../db/account/balances.js';
+import { readLastPayment } from '../../db/account/payments.js';
+import { openDatabase } from '../../db/connect.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import type { Database } from '../../db/schema.js';
+import { currentAsOf, seedDemoIfEmpty } from '../../db/seed.js';
+import { goal, medianOf, progressBar, type Timing } from './measure.js';
+
+/** Weekly payments per synthetic case: about two years of them. */
+const PAYMENTS_PER_CASE = 100;
+const CHUNK = 100_000;
+export const SMALL_ROWS = 1_000;
+/** Most a large read may cost, as a multiple of the same read at the small size. */
+export const FLAT_WITHIN = 1.3;
+
+/** The demo parents whose reads are timed: a paying parent, and a receiving one (whose last payment also reads its disbursement). */
+const PAYING = { personId: 'P-1002', caseNumber: 'CS24000101' };
+const RECEIVING = { personId: 'P-1001', caseNumber: 'CS24000101' };
+
+const caseNumber = (g: string): string => `'SY' || lpad((${g} / ${PAYMENTS_PER_CASE})::text, 8, '0')`;
+
+/** One chunk: payments [from, to), with the cases (and their parents) they start. `from` is a case boundary. */
+const CHUNK_SQL = [
+  // Two parents per case started in this chunk: ids 2c and 2c + 1.
+  `insert into people (id, first_name, last_name, ssn_hmac, date_of_birth, preferred_language, mailing_address)
+   select 'SYN-P-' || g, 'Synthetic', 'Parent', 'synthetic-' || g, date '1970-01-01' + (g % 10000)::int, (array['en', 'zh-Hans', 'es'])[1 + g % 3],
+          '{"line1": "1 Synthetic Street", "city": "New York", "state": "NY", "zip": "10001"}'::jsonb
+   from generate_series(($1::bigint / ${PAYMENTS_PER_CASE}) * 2, ((($2::bigint - 1) / ${PAYMENTS_PER_CASE}) * 2) + 1) as g`,
+  `insert into cases (case_number, office_id, order_amount_cents, order_frequency, order_start_date, balance_cents, next_due_date, next_due_amount_cents)
+   select 'SY' || lpad(g::text, 8, '0'), $3, 12500, 'weekly', date '2024-01-05', 0, date '2026-11-27', 12500
+   from generate_series($1::bigint / ${PAYMENTS_PER_CASE}, ($2::bigint - 1) / ${PAYMENTS_PER_CASE}) as g`,
+  `insert into case_parties (case_number, person_id, role)
+   select 'SY' || lpad(g::text, 8, '0'), 'SYN-P-' || (g * 2 + r.k), case r.k when 0 then 'custodial' else 'noncustodial' end
+   from generate_series($1::bigint / ${PAYMENTS_PER_CASE}, ($2::bigint - 1) / ${PAYMENTS_PER_CASE}) as g cross join (values (0), (1)) as r(k)`,
+  `insert into payments (id, case_number, received_on, amount_cents, source)
+   select 'SYN-' || g, ${caseNumber('g')}, date '2024-01-07' + ((g % ${PAYMENTS_PER_CASE}) * 7)::int, 12500,
+          case when g % 9 = 0 then 'direct_payment' else 'income_withholding' end
+   from generate_series($1::bigint, $2::bigint - 1) as g`,
+  `insert into ledger_entries (case_number, seq, entry_date, type, amount_cents, description, payment_id)
+   select ${caseNumber('g')}, ((g % ${PAYMENTS_PER_CASE}) * 2 + e.k)::int, date '2024-01-05' + ((g % ${PAYMENTS_PER_CASE}) * 7 + (e.k - 1) * 2)::int,
+          case e.k when 1 then 'charge' else 'payment' end, case e.k when 1 then 12500 else -12500 end,
+          case e.k when 1 then 'Current support due' else 'Payment received' end, case e.k when 2 then 'SYN-' || g end
+   from generate_series($1::bigint, $2::bigint - 1) as g cross join (values (1), (2)) as e(k)`,
+  `insert into disbursements (id, case_number, payment_id, issued_on, amount_cents, method)
+   select 'SYN-D-' || g, ${caseNumber('g')}, 'SYN-' || g, date '2024-01-09' + ((g % ${PAYMENTS_PER_CASE}) * 7)::int, 12500, 'direct_deposit'
+   from generate_series($1::bigint, $2::bigint - 1) as g`,
+];
+
+/** CPU time a server backend spent so far, when the server runs on this machine (null otherwise). */
+async function backendCpuMs(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+export interface Generation {
+  readonly payments: number;
+  /** Every row written: payments, ledger entries, disbursements, cases, parents. */
+  readonly rows: number;
+  readonly seconds: number;
+  /** The server backend's CPU seconds for the fill, when it runs on this machine. */
+  readonly serverCpuSeconds: number | null;
+  readonly analyzeSeconds: number;
+}
+
+/**
+ * Synthetic payments [from, to) with everything that comes with them, in chunks of 100,000
+ * payments, one transaction each; then ANALYZE, as any bulk load is followed by.
+ */
+export async function generatePayments(url: string, from: number, to: number, label = 'payments'): Promise<Generation> {
+  if (from % PAYMENTS_PER_CASE !== 0) throw new Error(`a fill starts on a case boundary (a multiple of ${PAYMENTS_PER_CASE})`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const office = await client.query<{ id: string }>('select id from offices order by id limit 1');
+    const officeId = office.rows[0]?.id;
+    if (officeId === undefined) throw new Error('the demo offices are missing');
+    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid ?? 0;
+    const cpuBefore = await backendCpuMs(pid);
+    const progress = progressBar(to - from, label, 'payments');
+    const started = performance.now();
+    let rows = 0;
+    for (let start = from; start < to; start += CHUNK) {
+      const end = Math.min(to, start + CHUNK);
+      await client.query('begin');
+      for (const statement of CHUNK_SQL) {
+        const params = statement.includes('$3') ? [start, end, officeId] : [start, end];
+        rows += (await client.query(statement, params)).rowCount ?? 0;
+      }
+      await client.query('commit');
+      progress.update(end - from);
+    }
+    progress.finish();
+    const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = await backendCpuMs(pid);
+    const analyzing = performance.now();
+    await client.query('analyze');
+    const analyzeSeconds = (performance.now() - analyzing) / 1000;
+    return {
+      payments: to - from,
+      rows,
+      seconds,
+      serverCpuSeconds: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / 1000,
+      analyzeSeconds,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ReadFigures {
+  readonly payments: number;
+  readonly baseline: Timing;
+  readonly balance: Timing;
+  readonly lastPayment: Timing;
+}
+
+async function timeReads(db: Kysely<Database>): Promise<ReadFigures> {
+  const asOf = await currentAsOf(db);
+  if (asOf === null) throw new Error('the demo extract date is missing');
+  const count = await db.selectFrom('payments').select(sql<string>`count(*)::text`.as('n')).executeTakeFirstOrThrow();
+  const options = { warmup: 5, runs: 31 };
+  const baseline = await medianOf(() => sql`select 1`.execute(db), options);
+  const balance = await medianOf(async () => {
+    const view = await readBalances(db, PAYING.personId);
+    if (view.cases.length === 0) throw new Error('the paying demo parent has no case');
+  }, options);
+  const lastPayment = await medianOf(async () => {
+    const last = await readLastPayment(db, RECEIVING.personId, RECEIVING.caseNumber, asOf);
+    if (last === null || last.disbursement === null) throw new Error('the receiving demo parent has no disbursed payment');
+  }, options);
+  return { payments: Number(count.n), baseline, balance, lastPayment };
+}
+
+export interface LedgerFigures {
+  readonly small: ReadFigures;
+  readonly large: ReadFigures;
+  /** The fill from the small size to the large one. */
+  readonly generation: Generation;
+}
+
+async function admin(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates `bench_ledger_<random>` next to the database `adminUrl` names, measures, and drops it
+ * (unless `keep`: then its name is printed for a look with EXPLAIN ANALYZE).
+ */
+export async function benchLedger(adminUrl: string, rows: number, options: { keep?: boolean } = {}): Promise<LedgerFigures> {
+  if (rows < SMALL_ROWS) throw new Error(`--rows must be at least ${SMALL_ROWS}`);
+  const name = `bench_ledger_${randomBytes(6).toString('hex')}`;
+  await admin(adminUrl, `create database ${name}`);
+  const target = new URL(adminUrl);
+  target.pathname = `/${name}`;
+  const url = target.toString();
+  try {
+    const { db, close } = await openDatabase({ databaseUrl: url, pgliteDir: 'memory://' });
+    try {
+      await migrateToLatest(db);
+      await seedDemoIfEmpty(db, { ssnHmacKey: 'bench' });
+      await generatePayments(url, 0, SMALL_ROWS, 'first 1,000 payments');
+      const small = await timeReads(db);
+      const generation = await generatePayments(url, SMALL_ROWS, rows);
+      const large = await timeReads(db);
+      return { small, large, generation };
+    } finally {
+      await close();
+    }
+  } finally {
+    if (options.keep === true) console.error(`kept database ${name}`);
+    else await admin(adminUrl, `drop database if exists ${name} with (force)`);
+  }
+}
+
+function ms(t: Timing): string {
+  return `${t.wallMs.toFixed(2)} ms (cpu ${t.cpuMs.toFixed(2)} ms)`;
+}
+
+/** The lines BENCHMARKS.md gets. */
+export function ledgerLines(f: LedgerFigures): string[] {
+  const g = f.generation;
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const line = (what: string, small: Timing, large: Timing): string => {
+    const ratio = large.wallMs / small.wallMs;
+    return `${what}: ${ms(small)} at ${n(f.small.payments)} payments, ${ms(large)} at ${n(f.large.payments)}  ×${ratio.toFixed(2)}  ${goal(ratio <= FLAT_WITHIN, `flat within ${FLAT_WITHIN} ×`)}`;
+  };
+  return [
+    `baseline: select 1 on the same pool: ${ms(f.small.baseline)} at ${n(f.small.payments)} payments, ${ms(f.large.baseline)} at ${n(f.large.payments)}`,
+    line('balance (readBalances, a paying demo parent)', f.small.balance, f.large.balance),
+    line('last payment with its disbursement (readLastPayment, a receiving demo parent)', f.small.lastPayment, f.large.lastPayment),
+    `generating ${n(g.payments)} payments (${n(g.rows)} rows with ledger entries, disbursements, cases, parents) on PostgreSQL: ${g.seconds.toFixed(1)} s, ${n(Math.round(g.payments / g.seconds))} payments/s${g.serverCpuSeconds === null ? '' : `, server cpu ${g.serverCpuSeconds.toFixed(1)} s`}; then ANALYZE ${g.analyzeSeconds.toFixed(1)} s`,
+  ];
+}
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (url === undefined || url.trim() === '') throw new Error('set DATABASE_URL to a PostgreSQL server (a throwaway database is created on it)');
+  const args = process.argv.slice(2);
+  const rows = Number((flag(args, '--rows') ?? '100000').replace(/[_,]/g, ''));
+  const figures = await benchLedger(url.trim(), rows, { keep: args.includes('--keep') });
+  for (const line of ledgerLines(figures)) console.log(line);
+}
+
+if (process.argv[1]?.endsWith('ledger.ts') === true) {
+  main().catch((error: unknown) => {
+    console.error('ledger bench failed:', error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}
