@@ -37,7 +37,10 @@ const RECEIVING = { personId: 'P-1001', caseNumber: 'CS24000101' };
 
 const caseNumber = (g: string): string => `'SY' || lpad((${g} / ${PAYMENTS_PER_CASE})::text, 8, '0')`;
 
-/** One chunk: payments [from, to), with the cases (and their parents) they start. `from` is a case boundary. */
+/**
+ * One chunk: payments [from, to), with the cases (and their parents) they start. `from` is a case
+ * boundary. $1 and $2 are replaced by the two whole numbers, so the same text runs on both engines.
+ */
 const CHUNK_SQL = [
   // Two parents per case started in this chunk: ids 2c and 2c + 1.
   `insert into people (id, first_name, last_name, ssn_hmac, date_of_birth, preferred_language, mailing_address)
@@ -45,7 +48,7 @@ const CHUNK_SQL = [
           '{"line1": "1 Synthetic Street", "city": "New York", "state": "NY", "zip": "10001"}'::jsonb
    from generate_series(($1::bigint / ${PAYMENTS_PER_CASE}) * 2, ((($2::bigint - 1) / ${PAYMENTS_PER_CASE}) * 2) + 1) as g`,
   `insert into cases (case_number, office_id, order_amount_cents, order_frequency, order_start_date, balance_cents, next_due_date, next_due_amount_cents)
-   select 'SY' || lpad(g::text, 8, '0'), $3, 12500, 'weekly', date '2024-01-05', 0, date '2026-11-27', 12500
+   select 'SY' || lpad(g::text, 8, '0'), (select id from offices order by id limit 1), 12500, 'weekly', date '2024-01-05', 0, date '2026-11-27', 12500
    from generate_series($1::bigint / ${PAYMENTS_PER_CASE}, ($2::bigint - 1) / ${PAYMENTS_PER_CASE}) as g`,
   `insert into case_parties (case_number, person_id, role)
    select 'SY' || lpad(g::text, 8, '0'), 'SYN-P-' || (g * 2 + r.k), case r.k when 0 then 'custodial' else 'noncustodial' end
@@ -64,9 +67,12 @@ const CHUNK_SQL = [
    from generate_series($1::bigint, $2::bigint - 1) as g`,
 ];
 
-/** CPU time a server backend spent so far, when the server runs on this machine (null otherwise). */
-async function backendCpuMs(pid: number): Promise<number | null> {
+/** CPU time a server backend spent so far, when that server runs on this machine; null otherwise. */
+async function backendCpuMs(pid: number | null): Promise<number | null> {
+  if (pid === null) return null;
   try {
+    // A remote server's backend id may name some other local process: only a postgres one counts.
+    if (!(await readFile(`/proc/${pid}/comm`, 'utf8')).startsWith('postgres')) return null;
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -87,36 +93,33 @@ export interface Generation {
 
 /**
  * Synthetic payments [from, to) with everything that comes with them, in chunks of 100,000
- * payments, one transaction each; then ANALYZE, as any bulk load is followed by.
+ * payments, one transaction each, on one connection; then ANALYZE, as any bulk load is followed by.
  */
-export async function generatePayments(url: string, from: number, to: number, label = 'payments'): Promise<Generation> {
+export async function generatePayments(db: Kysely<Database>, from: number, to: number, options: { label?: string; quiet?: boolean } = {}): Promise<Generation> {
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to <= from) throw new Error('a fill takes whole numbers, from < to');
   if (from % PAYMENTS_PER_CASE !== 0) throw new Error(`a fill starts on a case boundary (a multiple of ${PAYMENTS_PER_CASE})`);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const office = await client.query<{ id: string }>('select id from offices order by id limit 1');
-    const officeId = office.rows[0]?.id;
-    if (officeId === undefined) throw new Error('the demo offices are missing');
-    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid ?? 0;
+  return db.connection().execute(async (connection) => {
+    const backend = await sql<{ pid: number | null }>`select pg_backend_pid() as pid`.execute(connection).catch(() => null);
+    const pid = backend?.rows[0]?.pid ?? null;
     const cpuBefore = await backendCpuMs(pid);
-    const progress = progressBar(to - from, label, 'payments');
+    const progress = options.quiet === true ? null : progressBar(to - from, options.label ?? 'payments', 'payments');
     const started = performance.now();
     let rows = 0;
     for (let start = from; start < to; start += CHUNK) {
       const end = Math.min(to, start + CHUNK);
-      await client.query('begin');
-      for (const statement of CHUNK_SQL) {
-        const params = statement.includes('$3') ? [start, end, officeId] : [start, end];
-        rows += (await client.query(statement, params)).rowCount ?? 0;
-      }
-      await client.query('commit');
-      progress.update(end - from);
+      await connection.transaction().execute(async (trx) => {
+        for (const statement of CHUNK_SQL) {
+          const result = await sql.raw(statement.replaceAll('$1', String(start)).replaceAll('$2', String(end))).execute(trx);
+          rows += Number(result.numAffectedRows ?? 0);
+        }
+      });
+      progress?.update(end - from);
     }
-    progress.finish();
+    progress?.finish();
     const seconds = (performance.now() - started) / 1000;
     const cpuAfter = await backendCpuMs(pid);
     const analyzing = performance.now();
-    await client.query('analyze');
+    await sql`analyze`.execute(connection);
     const analyzeSeconds = (performance.now() - analyzing) / 1000;
     return {
       payments: to - from,
@@ -125,9 +128,7 @@ export async function generatePayments(url: string, from: number, to: number, la
       serverCpuSeconds: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / 1000,
       analyzeSeconds,
     };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export interface ReadFigures {
@@ -187,9 +188,9 @@ export async function benchLedger(adminUrl: string, rows: number, options: { kee
     try {
       await migrateToLatest(db);
       await seedDemoIfEmpty(db, { ssnHmacKey: 'bench' });
-      await generatePayments(url, 0, SMALL_ROWS, 'first 1,000 payments');
+      await generatePayments(db, 0, SMALL_ROWS, { label: 'first 1,000 payments' });
       const small = await timeReads(db);
-      const generation = await generatePayments(url, SMALL_ROWS, rows);
+      const generation = await generatePayments(db, SMALL_ROWS, rows);
       const large = await timeReads(db);
       return { small, large, generation };
     } finally {
