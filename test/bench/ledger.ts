@@ -160,6 +160,8 @@ export interface LedgerFigures {
   readonly large: ReadFigures;
   /** The fill from the small size to the large one. */
   readonly generation: Generation;
+  /** `PostgreSQL 15.20`: the server's version, which the plans depend on. */
+  readonly server: string;
 }
 
 async function admin(url: string, statement: string): Promise<void> {
@@ -192,7 +194,8 @@ export async function benchLedger(adminUrl: string, rows: number, options: { kee
       const small = await timeReads(db);
       const generation = await generatePayments(db, SMALL_ROWS, rows);
       const large = await timeReads(db);
-      return { small, large, generation };
+      const version = await sql<{ v: string }>`show server_version`.execute(db);
+      return { small, large, generation, server: `PostgreSQL ${version.rows[0]?.v.split(' ')[0] ?? '?'}` };
     } finally {
       await close();
     }
@@ -218,7 +221,7 @@ export function ledgerLines(f: LedgerFigures): string[] {
     `baseline: select 1 on the same pool: ${ms(f.small.baseline)} at ${n(f.small.payments)} payments, ${ms(f.large.baseline)} at ${n(f.large.payments)}`,
     line('balance (readBalances, a paying demo parent)', f.small.balance, f.large.balance),
     line('last payment with its disbursement (readLastPayment, a receiving demo parent)', f.small.lastPayment, f.large.lastPayment),
-    `generating ${n(g.payments)} payments (${n(g.rows)} rows with ledger entries, disbursements, cases, parents) on PostgreSQL: ${g.seconds.toFixed(1)} s, ${n(Math.round(g.payments / g.seconds))} payments/s${g.serverCpuSeconds === null ? '' : `, server cpu ${g.serverCpuSeconds.toFixed(1)} s`}; then ANALYZE ${g.analyzeSeconds.toFixed(1)} s`,
+    `generating ${n(g.payments)} payments (${n(g.rows)} rows with ledger entries, disbursements, cases, parents) on ${f.server}: ${g.seconds.toFixed(1)} s, ${n(Math.round(g.payments / g.seconds))} payments/s${g.serverCpuSeconds === null ? '' : `, server cpu ${g.serverCpuSeconds.toFixed(1)} s`}; then ANALYZE ${g.analyzeSeconds.toFixed(1)} s`,
   ];
 }
 
