@@ -7,8 +7,8 @@
  * with it: its ledger credit, the week's charge and its disbursement, so 4 rows per payment.
  *
  * The reads are the chat's own (`readBalances`, `readLastPayment` in db/account), for demo parents,
- * timed at the small size and again at the large one; the baseline is `select 1` on the same pool
- * in the same run. Goal: the large figure within 1.3 × the small one.
+ * timed on a database of the small size and one of the large size in turn, run after run; the
+ * baseline is `select 1` on each in the same turns. Goal: the large figure within 1.3 × the small one.
  *
  * Alone: `DATABASE_URL=postgres://… tsx test/bench/ledger.ts --rows 10000000 [--keep]`.
  */
@@ -22,7 +22,7 @@ import { openDatabase } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
 import { currentAsOf, seedDemoIfEmpty } from '../../db/seed.js';
-import { goal, medianOf, progressBar, type Timing } from './measure.js';
+import { goal, middle, progressBar, type Timing } from './measure.js';
 
 /** Weekly payments per synthetic case: about two years of them. */
 const PAYMENTS_PER_CASE = 100;
@@ -138,21 +138,61 @@ export interface ReadFigures {
   readonly lastPayment: Timing;
 }
 
-async function timeReads(db: Kysely<Database>): Promise<ReadFigures> {
-  const asOf = await currentAsOf(db);
-  if (asOf === null) throw new Error('the demo extract date is missing');
-  const count = await db.selectFrom('payments').select(sql<string>`count(*)::text`.as('n')).executeTakeFirstOrThrow();
-  const options = { warmup: 5, runs: 31 };
-  const baseline = await medianOf(() => sql`select 1`.execute(db), options);
-  const balance = await medianOf(async () => {
-    const view = await readBalances(db, PAYING.personId);
-    if (view.cases.length === 0) throw new Error('the paying demo parent has no case');
-  }, options);
-  const lastPayment = await medianOf(async () => {
-    const last = await readLastPayment(db, RECEIVING.personId, RECEIVING.caseNumber, asOf);
-    if (last === null || last.disbursement === null) throw new Error('the receiving demo parent has no disbursed payment');
-  }, options);
-  return { payments: Number(count.n), baseline, balance, lastPayment };
+/** One timed run: wall and CPU time (this process) in ms. */
+async function timeOnce(run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  await run();
+  const used = process.cpuUsage(cpuStart);
+  return { wall: performance.now() - started, cpu: (used.user + used.system) / 1000 };
+}
+
+/**
+ * The reads on each database in turn, run after run (small, large, small, large…), so a busy
+ * moment of a shared machine falls on both sizes alike rather than on whichever was measured then.
+ */
+async function timeReadsInterleaved(dbs: readonly Kysely<Database>[], runs = 31, warmup = 5): Promise<ReadFigures[]> {
+  const targets = await Promise.all(
+    dbs.map(async (db) => {
+      const asOf = await currentAsOf(db);
+      if (asOf === null) throw new Error('the demo extract date is missing');
+      const count = await db.selectFrom('payments').select(sql<string>`count(*)::text`.as('n')).executeTakeFirstOrThrow();
+      const reads = {
+        baseline: () => sql`select 1`.execute(db),
+        balance: async () => {
+          const view = await readBalances(db, PAYING.personId);
+          if (view.cases.length === 0) throw new Error('the paying demo parent has no case');
+        },
+        lastPayment: async () => {
+          const last = await readLastPayment(db, RECEIVING.personId, RECEIVING.caseNumber, asOf);
+          if (last === null || last.disbursement === null) throw new Error('the receiving demo parent has no disbursed payment');
+        },
+      };
+      return { payments: Number(count.n), reads };
+    }),
+  );
+  type Read = 'baseline' | 'balance' | 'lastPayment';
+  const names: readonly Read[] = ['baseline', 'balance', 'lastPayment'];
+  const samples = targets.map(() => new Map<Read, { wall: number[]; cpu: number[] }>(names.map((r) => [r, { wall: [], cpu: [] }])));
+  for (let i = 0; i < warmup + runs; i += 1) {
+    for (const read of names) {
+      for (const [t, target] of targets.entries()) {
+        const timed = await timeOnce(target.reads[read]);
+        const into = samples[t]?.get(read);
+        if (i >= warmup && into !== undefined) {
+          into.wall.push(timed.wall);
+          into.cpu.push(timed.cpu);
+        }
+      }
+    }
+  }
+  return targets.map((target, t) => {
+    const timing = (read: Read): Timing => {
+      const s = samples[t]?.get(read);
+      return { wallMs: middle(s?.wall ?? []), cpuMs: middle(s?.cpu ?? []) };
+    };
+    return { payments: target.payments, baseline: timing('baseline'), balance: timing('balance'), lastPayment: timing('lastPayment') };
+  });
 }
 
 export interface LedgerFigures {
@@ -174,34 +214,42 @@ async function admin(url: string, statement: string): Promise<void> {
   }
 }
 
-/**
- * Creates `bench_ledger_<random>` next to the database `adminUrl` names, measures, and drops it
- * (unless `keep`: then its name is printed for a look with EXPLAIN ANALYZE).
- */
-export async function benchLedger(adminUrl: string, rows: number, options: { keep?: boolean } = {}): Promise<LedgerFigures> {
-  if (rows < SMALL_ROWS) throw new Error(`--rows must be at least ${SMALL_ROWS}`);
-  const name = `bench_ledger_${randomBytes(6).toString('hex')}`;
+async function throwaway(adminUrl: string, name: string): Promise<string> {
   await admin(adminUrl, `create database ${name}`);
   const target = new URL(adminUrl);
   target.pathname = `/${name}`;
-  const url = target.toString();
+  return target.toString();
+}
+
+/**
+ * Creates two databases next to the one `adminUrl` names, `bench_ledger_<random>_small` (the demo
+ * and 1,000 payments) and `…_large` (the same, then filled to `rows`), times the reads on both in
+ * turn, and drops them (unless `keep`: then their names are printed, for EXPLAIN ANALYZE).
+ */
+export async function benchLedger(adminUrl: string, rows: number, options: { keep?: boolean } = {}): Promise<LedgerFigures> {
+  if (rows < SMALL_ROWS) throw new Error(`--rows must be at least ${SMALL_ROWS}`);
+  const prefix = `bench_ledger_${randomBytes(6).toString('hex')}`;
+  const names = [`${prefix}_small`, `${prefix}_large`];
+  const opened: { db: Kysely<Database>; close(): Promise<void> }[] = [];
   try {
-    const { db, close } = await openDatabase({ databaseUrl: url, pgliteDir: 'memory://' });
-    try {
-      await migrateToLatest(db);
-      await seedDemoIfEmpty(db, { ssnHmacKey: 'bench' });
-      await generatePayments(db, 0, SMALL_ROWS, { label: 'first 1,000 payments' });
-      const small = await timeReads(db);
-      const generation = await generatePayments(db, SMALL_ROWS, rows);
-      const large = await timeReads(db);
-      const version = await sql<{ v: string }>`show server_version`.execute(db);
-      return { small, large, generation, server: `PostgreSQL ${version.rows[0]?.v.split(' ')[0] ?? '?'}` };
-    } finally {
-      await close();
+    for (const name of names) {
+      const database = await openDatabase({ databaseUrl: await throwaway(adminUrl, name), pgliteDir: 'memory://' });
+      opened.push(database);
+      await migrateToLatest(database.db);
+      await seedDemoIfEmpty(database.db, { ssnHmacKey: 'bench' });
+      await generatePayments(database.db, 0, SMALL_ROWS, { label: `${name}: first 1,000 payments` });
     }
+    const [small, large] = opened;
+    if (small === undefined || large === undefined) throw new Error('the two databases did not open');
+    const generation = await generatePayments(large.db, SMALL_ROWS, rows);
+    const [smallReads, largeReads] = await timeReadsInterleaved([small.db, large.db]);
+    if (smallReads === undefined || largeReads === undefined) throw new Error('no reads were timed');
+    const version = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(large.db);
+    return { small: smallReads, large: largeReads, generation, server: `PostgreSQL ${version.rows[0]?.v.split(' ')[0] ?? '?'}` };
   } finally {
-    if (options.keep === true) console.error(`kept database ${name}`);
-    else await admin(adminUrl, `drop database if exists ${name} with (force)`);
+    for (const database of opened) await database.close();
+    if (options.keep === true) console.error(`kept databases ${names.join(', ')}`);
+    else for (const name of names) await admin(adminUrl, `drop database if exists ${name} with (force)`);
   }
 }
 
@@ -218,7 +266,7 @@ export function ledgerLines(f: LedgerFigures): string[] {
     return `${what}: ${ms(small)} at ${n(f.small.payments)} payments, ${ms(large)} at ${n(f.large.payments)}  ×${ratio.toFixed(2)}  ${goal(ratio <= FLAT_WITHIN, `flat within ${FLAT_WITHIN} ×`)}`;
   };
   return [
-    `baseline: select 1 on the same pool: ${ms(f.small.baseline)} at ${n(f.small.payments)} payments, ${ms(f.large.baseline)} at ${n(f.large.payments)}`,
+    `baseline: select 1 on each database, in the same turns: ${ms(f.small.baseline)} at ${n(f.small.payments)} payments, ${ms(f.large.baseline)} at ${n(f.large.payments)}`,
     line('balance (readBalances, a paying demo parent)', f.small.balance, f.large.balance),
     line('last payment with its disbursement (readLastPayment, a receiving demo parent)', f.small.lastPayment, f.large.lastPayment),
     `generating ${n(g.payments)} payments (${n(g.rows)} rows with ledger entries, disbursements, cases, parents) on ${f.server}: ${g.seconds.toFixed(1)} s, ${n(Math.round(g.payments / g.seconds))} payments/s${g.serverCpuSeconds === null ? '' : `, server cpu ${g.serverCpuSeconds.toFixed(1)} s`}; then ANALYZE ${g.analyzeSeconds.toFixed(1)} s`,
