@@ -243,6 +243,7 @@ async function main(): Promise<void> {
 
   const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
   const kept = sectionsOf(existsSync(file) ? await readFile(file, 'utf8') : '');
+  let written = 0;
   for (const section of SECTIONS) {
     if (only !== null && !only.includes(section.name)) continue;
     if (section.needsServer === true && options.databaseUrl === null) {
@@ -270,8 +271,9 @@ async function main(): Promise<void> {
       ...ordered.map((title) => `${kept.get(title) ?? ''}\n`),
     ].join('\n');
     await writeFile(file, text);
+    written += 1;
   }
-  console.log('written to BENCHMARKS.md');
+  console.log(written === 0 ? 'nothing measured: BENCHMARKS.md left as it was' : `${written} section(s) written to BENCHMARKS.md`);
 }
 
 main().catch((error: unknown) => {
