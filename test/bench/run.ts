@@ -1,26 +1,38 @@
 /**
- * `npm run bench`: a simple list of named measurements, each printed with its figure and its ratio
- * to its baseline measured in the same run (so a slower machine moves both). Add a measurement by
- * adding an entry to `MEASUREMENTS`.
+ * `npm run bench`: named sections of measurements, each figure printed with its ratio to a baseline
+ * measured in the same run (so a slower or busier machine moves both), and written to
+ * `BENCHMARKS.md` with the machine it ran on.
  *
- * Documents: the median of warm renders (the first renders, which load and parse the fonts, are
- * not counted) of a 12-month statement in English and in Chinese (goal: ≤ 100 ms each, Chinese
- * ≤ 1.5 × English) and of a 500-line payment history.
+ *   npm run bench                                   every section, quick sizes (a few minutes)
+ *   npm run bench -- --only ledger,sms              some sections; the others keep their last figures
+ *   npm run bench -- --only ledger --rows 10000000  the ledger at ten million payments
+ *   npm run bench -- --reminders 100000             the reminders queue at another size
  *
- * Start and memory (`start.ts`): `npm start` to `/readyz` 200 on the embedded database (goal ≤ 3 s)
- * and resident memory just after start (goal ≤ 200 MB), against a bare Node server in the same run.
+ * Sections:
+ * - documents: the median of warm renders (the first renders, which load and parse the fonts, are
+ *   not counted) of a 12-month statement in English and in Chinese (goal: ≤ 100 ms each, Chinese
+ *   ≤ 1.5 × English) and of a 500-line payment history, against a one-line PDF.
+ * - reminders (`reminders.ts`): due texts through the queue, against the Twilio client alone.
+ * - streaming (`streaming.ts`): Direct Line post → socket frame (the answer against the message's
+ *   own echo), and Enter → reply in Chromium when it is installed.
+ * - sms (`sms.ts`, needs DATABASE_URL): signed Twilio webhooks at a fixed rate, p50/p99 (goal
+ *   p99 ≤ 100 ms), against /healthz at the same rate.
+ * - ledger (`ledger.ts`, needs DATABASE_URL): balance and last payment at 1,000 and at `--rows`
+ *   payments (goal: flat within 1.3 ×), and the time the fill took.
+ * - turns (`turns.ts`, needs DATABASE_URL): "help" turns/s on `/api/messages` of the built app
+ *   against a bare echo bot and an echo bot keeping its state in the same database, closed loop
+ *   (goal ≥ 0.5 × the echo bot), p50/p99 at 100 turns/s offered (goal p99 ≤ 50 ms), the server's
+ *   CPU per turn, and its resident memory after 10,000 turns; on a throwaway database.
+ * - start (`start.ts`): `npm start` to `/readyz` 200 on the embedded database (goal ≤ 3 s) and
+ *   resident memory just after start (goal ≤ 200 MB), against a bare Node server.
  *
- * Turn cost (`turns.ts`, only when DATABASE_URL names a PostgreSQL database the bench may migrate
- * and seed): "help" turns/s on `/api/messages` of the built app against a bare echo bot and an echo
- * bot keeping its state in the same database (goal ≥ 0.5 × the echo bot), p50/p99 at 100 turns/s
- * offered (goal p99 ≤ 50 ms), the server's CPU per turn, and its resident memory after 10,000 turns.
- *
- * Every figure is printed and written to `BENCHMARKS.md` with the machine it ran on.
+ * Add a measurement by adding an entry to a section, a section by adding it to `SECTIONS`.
  */
-import { writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { measureStart } from './start.js';
+import { measureTurns, turnLines } from './turns.js';
 import { renderPdf } from '../../channels/documents/render.js';
 import { historyDefinition, statementDefinition, type Definition } from '../../channels/documents/templates.js';
 import { openDatabase } from '../../db/connect.js';
@@ -28,8 +40,13 @@ import type { Payment } from '../../db/account/payments.js';
 import { readStatement, type Statement } from '../../db/account/statements.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { seedDemoIfEmpty } from '../../db/seed.js';
-import { benchReminders } from './reminders.js';
-import { measureTurns, turnLines } from './turns.js';
+import { startTestApp } from '../helpers/app.js';
+import { createServerDatabase } from '../helpers/database.js';
+import { benchLedger, ledgerLines } from './ledger.js';
+import { goal, load, machine, medianOf } from './measure.js';
+import { benchReminders, DEFAULT_REMINDERS, reminderLines } from './reminders.js';
+import { benchSms, smsLines } from './sms.js';
+import { browserReplyLatency, loopbackStreamLatency, type Figures } from './streaming.js';
 
 interface Measurement {
   readonly name: string;
@@ -43,31 +60,25 @@ interface Measurement {
   readonly once?: boolean;
 }
 
-const WARMUP = 3;
 const RUNS = 15;
+const CHROMIUM = '/usr/bin/chromium';
 
-function middle(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+interface Options {
+  readonly rows: number;
+  readonly reminders: number;
+  readonly smsRate: number;
+  readonly smsSeconds: number;
+  readonly streamRuns: number;
+  /** The PostgreSQL server the sms and ledger sections create their throwaway databases on. */
+  readonly databaseUrl: string | null;
 }
 
-/**
- * Median wall time and median CPU time (user + system) of warm runs. On a shared machine the wall
- * time also counts other processes' turns; the CPU time is this process's own work.
- */
-async function median(run: () => Promise<unknown>, once = false): Promise<{ wallMs: number; cpuMs: number }> {
-  if (!once) for (let i = 0; i < WARMUP; i += 1) await run();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < (once ? 1 : RUNS); i += 1) {
-    const started = performance.now();
-    const cpuStart = process.cpuUsage();
-    await run();
-    const used = process.cpuUsage(cpuStart);
-    wall.push(performance.now() - started);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  return { wallMs: middle(wall), cpuMs: middle(cpu) };
+interface Section {
+  readonly name: string;
+  readonly title: string;
+  readonly needsServer?: boolean;
+  /** The lines BENCHMARKS.md gets for this section, each printed as soon as it is known. */
+  run(options: Options, out: (line: string) => void): Promise<void>;
 }
 
 /** pdfmake changes a definition while laying it out: each run builds a fresh one. */
@@ -88,19 +99,7 @@ function syntheticPayments(count: number): Payment[] {
   return out;
 }
 
-const lines: string[] = [];
-function out(line: string): void {
-  lines.push(line);
-  console.log(line);
-}
-
-function machine(): string {
-  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `${cpu}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB, ${platform()} ${release()}, Node ${process.version}`;
-}
-
-async function main(): Promise<void> {
-  const startedAt = new Date();
+async function documents(_options: Options, out: (line: string) => void): Promise<void> {
   const { db, close } = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://' });
   let yearEn: Statement | null;
   let yearZh: Statement | null;
@@ -135,50 +134,159 @@ async function main(): Promise<void> {
 
   const results = new Map<string, number>();
   for (const m of measurements) {
-    const { wallMs, cpuMs } = await median(m.run, m.once === true);
+    const { wallMs, cpuMs } = await medianOf(m.run, m.once === true ? { warmup: 0, runs: 1 } : { runs: RUNS });
     results.set(m.name, wallMs);
     const base = results.get(m.baseline ?? 'baseline: one-line PDF');
     const ratio = base === undefined || m.name === 'baseline: one-line PDF' || m.once === true ? '' : `  ×${(wallMs / base).toFixed(2)} of ${m.baseline ?? 'baseline'}`;
-    const goal = m.goalMs === undefined ? '' : `  (goal ≤ ${m.goalMs} ms: ${wallMs <= m.goalMs ? 'met' : 'MISSED'})`;
+    const met = m.goalMs === undefined ? '' : `  ${goal(wallMs <= m.goalMs, `≤ ${m.goalMs} ms`)}`;
     const how = m.once === true ? 'one cold run' : `median of ${RUNS} warm runs`;
-    out(`${m.name}: ${wallMs.toFixed(1)} ms (cpu ${cpuMs.toFixed(1)} ms) ${how}${ratio}${goal}`);
+    out(`${m.name}: ${wallMs.toFixed(1)} ms (cpu ${cpuMs.toFixed(1)} ms) ${how}${ratio}${met}`);
   }
-  // Reminders: 100,000 due texts through the queue (BENCH_REMINDERS sets another count).
-  await benchReminders(Number(process.env.BENCH_REMINDERS ?? 100_000));
-  console.log(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+}
 
-  const start = await measureStart();
+async function reminders(options: Options, out: (line: string) => void): Promise<void> {
+  for (const line of reminderLines(await benchReminders(options.reminders))) out(line);
+}
+
+async function streaming(options: Options, out: (line: string) => void): Promise<void> {
+  const f = (what: string, v: Figures): string => `${what}: median ${v.median} ms, p95 ${v.p95} ms (${v.runs} runs)`;
+  const server = options.databaseUrl === null ? null : await createServerDatabase();
+  const engine = server === null ? 'embedded database' : 'PostgreSQL';
+  try {
+    const app = await startTestApp(server === null ? {} : { DATABASE_URL: server.url });
+    try {
+      const loopback = await loopbackStreamLatency(app.baseUrl, options.streamRuns);
+      out(f(`baseline: Direct Line post → the message's own echo frame on the socket (the push alone), ${engine}`, loopback.echo));
+      out(`${f('Direct Line post → the answer\'s frame on the socket ("help": a whole turn)', loopback.answer)}  ×${(loopback.answer.median / loopback.echo.median).toFixed(1)} of baseline median`);
+      if (existsSync(CHROMIUM)) {
+        const polling = await browserReplyLatency(app.baseUrl, false);
+        const streamed = await browserReplyLatency(app.baseUrl, true);
+        out(f('baseline: Chromium, Web Chat, Enter → reply bubble, polling (WebSocket hidden)', polling));
+        out(`${f('Chromium, Web Chat, Enter → reply bubble, streaming', streamed)}  ×${(streamed.median / polling.median).toFixed(2)} of baseline median`);
+      } else {
+        out(`Chromium Enter → reply: not measured (no Chromium at ${CHROMIUM} on this machine)`);
+      }
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await server?.drop();
+  }
+}
+
+async function sms(options: Options, out: (line: string) => void): Promise<void> {
+  for (const line of smsLines(await benchSms({ rate: options.smsRate, seconds: options.smsSeconds }))) out(line);
+}
+
+async function ledger(options: Options, out: (line: string) => void): Promise<void> {
+  if (options.databaseUrl === null) throw new Error('the ledger needs DATABASE_URL');
+  for (const line of ledgerLines(await benchLedger(options.databaseUrl, options.rows))) out(line);
+}
+
+async function start(_options: Options, out: (line: string) => void): Promise<void> {
+  const figures = await measureStart();
   const mb = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(0)} MB`);
-  const goal = (met: boolean, text: string): string => `(goal ${text}: ${met ? 'met' : 'MISSED'})`;
   const cpu = (v: number | null): string => (v === null ? '' : ` (cpu ${v.toFixed(0)} ms)`);
-  out(`baseline: bare Node HTTP server to ready: ${start.bare.readyMs.toFixed(0)} ms${cpu(start.bare.cpuMs)}, resident ${mb(start.bare.rssMb)}`);
-  out(`npm start (build skipped: up to date; then node) to /readyz 200, embedded database: ${start.npmStart.readyMs.toFixed(0)} ms  ×${(start.npmStart.readyMs / start.bare.readyMs).toFixed(1)} of baseline  ${goal(start.npmStart.readyMs <= 3000, '≤ 3000 ms')}`);
-  out(`node .data/build/index.js (built) to /readyz 200, embedded database: ${start.node.readyMs.toFixed(0)} ms${cpu(start.node.cpuMs)}  ×${(start.node.readyMs / start.bare.readyMs).toFixed(1)} of baseline  ${goal(start.node.readyMs <= 3000, '≤ 3000 ms')}`);
-  out(`resident memory 1 s after ready, embedded database: ${mb(start.node.rssMb)}  ${goal(start.node.rssMb !== null && start.node.rssMb <= 200, '≤ 200 MB')}`);
-  out(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+  out(`baseline: bare Node HTTP server to ready: ${figures.bare.readyMs.toFixed(0)} ms${cpu(figures.bare.cpuMs)}, resident ${mb(figures.bare.rssMb)}`);
+  out(`npm start (build skipped: up to date; then node) to /readyz 200, embedded database: ${figures.npmStart.readyMs.toFixed(0)} ms  ×${(figures.npmStart.readyMs / figures.bare.readyMs).toFixed(1)} of baseline  ${goal(figures.npmStart.readyMs <= 3000, '≤ 3000 ms')}`);
+  out(`node .data/build/index.js (built) to /readyz 200, embedded database: ${figures.node.readyMs.toFixed(0)} ms${cpu(figures.node.cpuMs)}  ×${(figures.node.readyMs / figures.bare.readyMs).toFixed(1)} of baseline  ${goal(figures.node.readyMs <= 3000, '≤ 3000 ms')}`);
+  out(`resident memory 1 s after ready, embedded database: ${mb(figures.node.rssMb)}  ${goal(figures.node.rssMb !== null && figures.node.rssMb <= 200, '≤ 200 MB')}`);
+}
 
-  const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl === undefined || databaseUrl === '') {
-    out('turn cost: not measured (set DATABASE_URL to a PostgreSQL database the bench may migrate and seed)');
-  } else {
-    const turns = await measureTurns({ databaseUrl, log: (line) => console.log(`  ${line}`) });
-    for (const line of turnLines(turns)) out(line);
-    out(`load average while measuring: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+async function turns(_options: Options, out: (line: string) => void): Promise<void> {
+  const database = await createServerDatabase();
+  try {
+    const figures = await measureTurns({ databaseUrl: database.url, log: (line) => console.log(`  ${line}`) });
+    for (const line of turnLines(figures)) out(line);
+  } finally {
+    await database.drop();
   }
+}
+
+const SECTIONS: readonly Section[] = [
+  { name: 'documents', title: 'Documents', run: documents },
+  { name: 'reminders', title: 'Reminders', run: reminders },
+  { name: 'streaming', title: 'Direct Line streaming', run: streaming },
+  { name: 'sms', title: 'SMS webhook', needsServer: true, run: sms },
+  { name: 'ledger', title: 'Ledger scale', needsServer: true, run: ledger },
+  { name: 'turns', title: 'Turns', needsServer: true, run: turns },
+  { name: 'start', title: 'Start and memory', run: start },
+];
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+function count(args: readonly string[], name: string, fallback: number): number {
+  const text = flag(args, name);
+  if (text === undefined) return fallback;
+  const value = Number(text.replace(/[_,]/g, ''));
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} takes a positive number`);
+  return value;
+}
+
+/** The file's sections by title, so a run of some sections keeps the others' last figures. */
+function sectionsOf(text: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  for (const block of text.split(/^(?=## )/m).slice(1)) {
+    const title = /^## (.+)$/m.exec(block)?.[1]?.trim();
+    if (title !== undefined) sections.set(title, block.trimEnd());
+  }
+  return sections;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const url = process.env.DATABASE_URL?.trim() ?? '';
+  const options: Options = {
+    rows: count(args, '--rows', 100_000),
+    reminders: count(args, '--reminders', DEFAULT_REMINDERS),
+    smsRate: count(args, '--sms-rate', 20),
+    smsSeconds: count(args, '--sms-seconds', 10),
+    streamRuns: count(args, '--stream-runs', 100),
+    databaseUrl: url === '' ? null : url,
+  };
+  const only = flag(args, '--only')?.split(',').map((s) => s.trim()) ?? null;
+  const unknown = only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
+  if (unknown.length > 0) throw new Error(`no section ${unknown.join(', ')}; the sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
 
   const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
-  const text = [
-    '# Benchmarks',
-    '',
-    'Written by `npm run bench`; each figure is compared with its baseline measured in the same run.',
-    '',
-    `Run ${startedAt.toISOString()} on: ${machine()}.`,
-    '',
-    ...lines.map((line) => `- ${line}`),
-    '',
-  ].join('\n');
-  await writeFile(file, text);
-  console.log(`written to BENCHMARKS.md`);
+  const kept = sectionsOf(existsSync(file) ? await readFile(file, 'utf8') : '');
+  let written = 0;
+  for (const section of SECTIONS) {
+    if (only !== null && !only.includes(section.name)) continue;
+    if (section.needsServer === true && options.databaseUrl === null) {
+      console.log(`## ${section.title}: skipped, it needs DATABASE_URL (a PostgreSQL server to create a throwaway database on)`);
+      continue;
+    }
+    console.log(`## ${section.title}`);
+    const lines: string[] = [];
+    const startedAt = new Date();
+    await section.run(options, (line) => {
+      lines.push(line);
+      console.log(line);
+    });
+    lines.push(`${load()} at the end`);
+    console.log(lines.at(-1));
+    kept.set(section.title, [`## ${section.title}`, '', `Run ${startedAt.toISOString()} on: ${machine()}.`, '', ...lines.map((line) => `- ${line}`)].join('\n'));
+    // Written after each section, so a long run interrupted later keeps what it measured.
+    const ordered = [...SECTIONS.map((s) => s.title).filter((t) => kept.has(t)), ...[...kept.keys()].filter((t) => !SECTIONS.some((s) => s.title === t))];
+    const text = [
+      '# Benchmarks',
+      '',
+      'Written by `npm run bench`; each figure is compared with its baseline measured in the same run.',
+      'Sections are measured separately (`npm run bench -- --only ledger,sms`), each with its own date and machine.',
+      '',
+      ...ordered.map((title) => `${kept.get(title) ?? ''}\n`),
+    ].join('\n');
+    await writeFile(file, text);
+    written += 1;
+  }
+  console.log(written === 0 ? 'nothing measured: BENCHMARKS.md left as it was' : `${written} section(s) written to BENCHMARKS.md`);
 }
 
 main().catch((error: unknown) => {
