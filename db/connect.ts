@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { DEFAULT_PGLITE_SHARED_BUFFERS_MB } from '../config.js';
 import { AppError } from './errors.js';
 import { databaseErrorCode, isBrokenConnection, isDatabaseOutage } from './health.js';
 import type { Database } from './schema.js';
@@ -22,6 +23,8 @@ export interface DatabaseTarget {
   readonly databaseUrl: string | null;
   /** PGlite folder or `memory://`. */
   readonly pgliteDir: string;
+  /** PGlite's `shared_buffers` in MB; {@link DEFAULT_PGLITE_SHARED_BUFFERS_MB} when absent. */
+  readonly pgliteSharedBuffersMb?: number;
   /**
    * Longest a statement may run (lock waits included) before the server cancels it. Absent or 0:
    * no limit, for migrations and imports, which may wait on another instance's lock or run long.
@@ -43,6 +46,16 @@ export interface OpenDatabase {
 }
 
 const DATE_OID = 1082;
+
+/**
+ * PGlite's start parameters with our buffer size. Given on the command line (`-c`), not through
+ * `postgresqlconf`, which would replace the data folder's whole `postgresql.conf` (its time zone,
+ * date style and locale lines with it) and so edit the developer's database for good.
+ * `wal_buffers` follows (its default is 1/32 of `shared_buffers`).
+ */
+export function pgliteStartParams(sharedBuffersMb = DEFAULT_PGLITE_SHARED_BUFFERS_MB): string[] {
+  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
+}
 /** The client-side deadline trails the server's, so a live server always reports its own cancel. */
 const CLIENT_GRACE_MS = 1000;
 
@@ -124,6 +137,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   if (!target.pgliteDir.startsWith('memory://')) mkdirSync(target.pgliteDir, { recursive: true });
   const pglite = await PGlite.create(target.pgliteDir, {
     parsers: { [pgliteTypes.DATE]: (value: string) => value },
+    startParams: pgliteStartParams(target.pgliteSharedBuffersMb),
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [new CamelCasePlugin()] });
   // Kysely closes PGlite only if a query ran; close it ourselves so the process can always exit.
