@@ -118,6 +118,22 @@ async function measureOnce(command: string, args: readonly string[], env: NodeJS
   }
 }
 
+/**
+ * `npm start`'s own command, without npm and its build check: `VAR=value` words become the
+ * environment and the rest the command, so whatever flags the start script gives node are measured.
+ */
+async function startScript(): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0] !== undefined && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const [name = '', ...value] = (words.shift() ?? '').split('=');
+    env[name] = value.join('=');
+  }
+  const [command = 'node', ...args] = words;
+  return { command, args, env };
+}
+
 function middle(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -126,6 +142,7 @@ function middle(values: readonly number[]): number {
 export interface StartResults {
   readonly bare: StartFigure;
   readonly npmStart: StartFigure;
+  /** The built app as the start script runs it (its flags and variables), without npm. */
   readonly node: StartFigure;
   /** The built app on `databaseUrl`; null when none was given. */
   readonly postgres: StartFigure | null;
@@ -164,13 +181,13 @@ export async function measureStart(runs = 3, options: StartOptions = {}): Promis
         rssAfterLoadMb: known(figures.map((f) => f.rssAfterLoadMb)),
       };
     };
-    const loadEnv = { ...env, ...LOAD_LIMITS };
+    const start = await startScript();
+    const loadEnv = { ...env, ...start.env, ...LOAD_LIMITS };
     return {
       bare: await series('node', ['-e', BARE_SERVER], true),
       npmStart: await series('npm', ['start', '--silent'], false),
-      node: await series('node', ['.data/build/index.js'], true, turns, loadEnv),
-      postgres:
-        options.databaseUrl === undefined ? null : await series('node', ['.data/build/index.js'], true, turns, { ...loadEnv, DATABASE_URL: options.databaseUrl }),
+      node: await series(start.command, start.args, true, turns, loadEnv),
+      postgres: options.databaseUrl === undefined ? null : await series(start.command, start.args, true, turns, { ...loadEnv, DATABASE_URL: options.databaseUrl }),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
