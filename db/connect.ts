@@ -57,6 +57,7 @@ const DATE_OID = 1082;
 export function pgliteStartParams(sharedBuffersMb = DEFAULT_PGLITE_SHARED_BUFFERS_MB): string[] {
   return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
 }
+
 /** The client-side deadline trails the server's, so a live server always reports its own cancel. */
 const CLIENT_GRACE_MS = 1000;
 
@@ -111,7 +112,8 @@ function guardedPool(pool: pg.Pool): PostgresPool {
  * that second copy costs about 40 MB resident and, on a small machine, CPU that competes with the
  * start, and the app's queries (small, indexed) measured no slower without it: PGlite's open and a
  * few thousand demo queries took less CPU in all. So the optimizing compiler is turned off for
- * WebAssembly before PGlite compiles; JavaScript is not affected. Set here rather than on the
+ * WebAssembly before PGlite compiles (the process's other WebAssembly, fetch's small HTTP parser,
+ * with it); JavaScript is not affected. Set here rather than on the
  * command line so that it applies exactly where PGlite runs (npm start, the CLIs, the tests) and a
  * Node whose V8 lacks the flag only prints a warning instead of refusing to start.
  */
