@@ -24,6 +24,22 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/channels/logger*'], message: 'use dialogs/log.ts' }] }] },
   },
   {
+    // What the app loads at start: heavy libraries it needs later (or only in part) are loaded when needed.
+    files: ['index.ts', 'config.ts', 'bots/**/*.ts', 'dialogs/**/*.ts', 'channels/**/*.ts', 'db/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'botbuilder-dialogs', allowTypeImports: true, message: 'import the classes from dialogs/framework.ts (the index loads every prompt and recognizer)' },
+            { name: 'pdfmake', allowTypeImports: true, message: 'loaded with the first document, in channels/documents/render.ts' },
+            { name: 'oidc-provider', allowTypeImports: true, message: 'loaded when the development provider is first used, in channels/signin/devIdp.ts' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['channels/web/static/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },

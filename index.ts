@@ -307,12 +307,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const port = await listen(server, config.port, options.host);
   officeOutbox.start();
+  // Ready first, then the classifier's model, off the start path but before most first messages.
+  const warmUp = setImmediate(() => recognizer.load());
   const startupMs = Math.round(performance.now() - started);
   const url = `http://localhost:${port}`;
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      clearImmediate(warmUp);
       // A stop right after start must not leave the provider's build running on a closed app.
       await devIdp?.settled;
       await retention?.stop();

@@ -3,7 +3,8 @@
  * saves state once per turn. What to answer is the dialogs' business.
  */
 import { ActivityHandler, ActivityTypes, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
-import { runDialog, type Dialog, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import type { DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { runDialog, type Dialog } from '../dialogs/framework.js';
 import type { Log as Logger } from '../dialogs/log.js';
 import { channelDataTty, markSignOff, setTextTurn } from '../dialogs/text/mode.js';
 import { readTtyInput } from '../dialogs/text/ttyInput.js';

@@ -3,7 +3,7 @@
  * in one place and cannot drift apart between the bot, the dialogs and the tests.
  */
 import type { ConversationState, StatePropertyAccessor, Storage, TurnContext, UserState } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from '../dialogs/framework.js';
 import { attachCaseChoice } from '../dialogs/cases/caseChoice.js';
 import type { Locale } from '../locales/i18n.js';
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationState, TurnContext } from 'botbuilder';
 import { redactText } from '../db/sensitive.js';
 import type { Log } from '../dialogs/log.js';
-import { DialogContextError } from 'botbuilder-dialogs';
+import { DialogContextError } from '../dialogs/framework.js';
 import { isAppError, type AppErrorCode } from '../db/errors.js';
 import { sessionOf } from '../dialogs/language/turnLanguage.js';
 import { sayIn } from '../dialogs/messages.js';

@@ -35,7 +35,7 @@ async function prepareEmbedded(): Promise<void> {
   if (config.databaseUrl !== null || config.production || !config.seedDemo || config.pgliteDir.startsWith('memory://')) {
     return;
   }
-  const open = await openDatabase({ databaseUrl: null, pgliteDir: config.pgliteDir });
+  const open = await openDatabase({ databaseUrl: null, pgliteDir: config.pgliteDir, pgliteSharedBuffersMb: config.pgliteSharedBuffersMb });
   try {
     await migrateToLatest(open.db);
     const seeded = await seedDemoIfEmpty(open.db, { ssnHmacKey: config.ssnHmacKey });
@@ -57,7 +57,7 @@ async function main(args: readonly string[]): Promise<void> {
   const config = loadConfig();
   // Validate before touching the database, so a bad file leaves the schema and data as they were.
   const data = command === 'seed' && file !== undefined ? await readSeedFile(file) : null;
-  const open = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  const open = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, pgliteSharedBuffersMb: config.pgliteSharedBuffersMb });
   try {
     if (command === 'migrate') await migrate(open);
     else if (file !== undefined && data !== null) await seed(open, file, data, config.ssnHmacKey);

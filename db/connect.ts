@@ -10,9 +10,11 @@
  * itself hang, the client gives up shortly after and throws the connection away.
  */
 import { mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { DEFAULT_PGLITE_SHARED_BUFFERS_MB } from '../config.js';
 import { AppError } from './errors.js';
 import { databaseErrorCode, isBrokenConnection, isDatabaseOutage } from './health.js';
 import type { Database } from './schema.js';
@@ -22,6 +24,8 @@ export interface DatabaseTarget {
   readonly databaseUrl: string | null;
   /** PGlite folder or `memory://`. */
   readonly pgliteDir: string;
+  /** PGlite's `shared_buffers` in MB; {@link DEFAULT_PGLITE_SHARED_BUFFERS_MB} when absent. */
+  readonly pgliteSharedBuffersMb?: number;
   /**
    * Longest a statement may run (lock waits included) before the server cancels it. Absent or 0:
    * no limit, for migrations and imports, which may wait on another instance's lock or run long.
@@ -43,6 +47,17 @@ export interface OpenDatabase {
 }
 
 const DATE_OID = 1082;
+
+/**
+ * PGlite's start parameters with our buffer size. Given on the command line (`-c`), not through
+ * `postgresqlconf`, which would replace the data folder's whole `postgresql.conf` (its time zone,
+ * date style and locale lines with it) and so edit the developer's database for good.
+ * `wal_buffers` follows (its default is 1/32 of `shared_buffers`).
+ */
+export function pgliteStartParams(sharedBuffersMb = DEFAULT_PGLITE_SHARED_BUFFERS_MB): string[] {
+  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
+}
+
 /** The client-side deadline trails the server's, so a live server always reports its own cancel. */
 const CLIENT_GRACE_MS = 1000;
 
@@ -91,6 +106,21 @@ function guardedPool(pool: pg.Pool): PostgresPool {
   };
 }
 
+/**
+ * V8 compiles PGlite's WebAssembly (9 MB of PostgreSQL) with its baseline compiler and then, for
+ * every function that gets warm, again with its optimizing compiler in the background. For PGlite
+ * that second copy costs about 40 MB resident and, on a small machine, CPU that competes with the
+ * start, and the app's queries (small, indexed) measured no slower without it: PGlite's open and a
+ * few thousand demo queries took less CPU in all. So the optimizing compiler is turned off for
+ * WebAssembly before PGlite compiles (the process's other WebAssembly, fetch's small HTTP parser,
+ * with it); JavaScript is not affected. Set here rather than on the
+ * command line so that it applies exactly where PGlite runs (npm start, the CLIs, the tests) and a
+ * Node whose V8 lacks the flag only prints a warning instead of refusing to start.
+ */
+function baselineWebAssemblyOnly(): void {
+  setFlagsFromString('--liftoff-only');
+}
+
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
   if (target.databaseUrl !== null) {
     const statementTimeoutMs = target.databaseStatementTimeoutMs ?? 0;
@@ -122,8 +152,10 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   if (!target.pgliteDir.startsWith('memory://')) mkdirSync(target.pgliteDir, { recursive: true });
+  baselineWebAssemblyOnly();
   const pglite = await PGlite.create(target.pgliteDir, {
     parsers: { [pgliteTypes.DATE]: (value: string) => value },
+    startParams: pgliteStartParams(target.pgliteSharedBuffersMb),
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [new CamelCasePlugin()] });
   // Kysely closes PGlite only if a query ran; close it ourselves so the process can always exit.

@@ -3,7 +3,7 @@
  * waiting for an answer, so every future flow gets them for free and they behave the same everywhere.
  */
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } from './framework.js';
 import type { Log } from './log.js';
 import type { Locale } from '../locales/i18n.js';
 import { signedOutEvent } from './auth/signedOut.js';

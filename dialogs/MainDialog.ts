@@ -9,7 +9,7 @@ import {
   type DialogContext,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './framework.js';
 import type { Kysely } from 'kysely';
 import type { Log } from './log.js';
 import { isSignOff } from './text/mode.js';

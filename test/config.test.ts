@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION, DEV_SESSION_SECRET, loadConfig } from '../config.js';
+import { ConfigError, DEFAULT_PGLITE_SHARED_BUFFERS_MB, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION, DEV_SESSION_SECRET, loadConfig } from '../config.js';
 
 const SECRET_A = 'a'.repeat(40);
 const SECRET_B = 'b'.repeat(40);
@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     });
     for (const bad of ['0', '-5', '5s', '999999']) {
       expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: bad })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+    }
+  });
+
+  it('sizes the embedded database page cache small by default, configurable within bounds', () => {
+    expect(loadConfig({}).pgliteSharedBuffersMb).toBe(DEFAULT_PGLITE_SHARED_BUFFERS_MB);
+    expect(loadConfig({ PGLITE_SHARED_BUFFERS_MB: '64' }).pgliteSharedBuffersMb).toBe(64);
+    for (const bad of ['0', '8MB', '-1', '2048']) {
+      expect(() => loadConfig({ PGLITE_SHARED_BUFFERS_MB: bad })).toThrow(/PGLITE_SHARED_BUFFERS_MB/);
     }
   });
 

@@ -17,7 +17,7 @@ declare module 'pdfmake' {
     italics: string;
     bolditalics: string;
   }
-  interface PdfMake {
+  export interface PdfMake {
     readonly virtualfs: VirtualFs;
     setFonts(fonts: Record<string, FontFaces>): void;
     setUrlAccessPolicy(callback: (url: string) => boolean): void;

@@ -28,7 +28,7 @@ async function main(args: readonly string[]): Promise<void> {
   if (accountSid === null || authToken === null || from === null) {
     throw new ConfigError('reminders need TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM');
   }
-  const open = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  const open = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, pgliteSharedBuffersMb: config.pgliteSharedBuffersMb });
   try {
     await migrateToLatest(open.db);
     const result = await runReminders(

@@ -42,7 +42,7 @@ export interface DevIdentityProvider {
   readonly clientSecret: string;
   /** Adds the provider and its login pages to the server; call before `listen`. */
   mount(server: Server): void;
-  /** Settles when the background build has finished (either way); awaited on shutdown. */
+  /** Settles when a build under way has finished (either way; at once if none began); awaited on shutdown. */
   readonly settled: Promise<void>;
 }
 
@@ -167,14 +167,22 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
   const clientSecret = derive(options.sessionSecret, 'client-secret');
   const logger = options.logger;
 
-  // Built in the background: the assistant is ready to chat before the stand-in provider has
-  // finished loading; its routes wait for it (it takes about half a second).
-  const built = build();
-  built.catch((error: unknown) => {
-    logger?.error({ code: 'dev_idp_build_failed', err: { name: error instanceof Error ? error.name : 'unknown' } }, 'development identity provider failed to start');
-  });
+  // Built on first use (the first request under /dev-idp, which a sign-in's discovery makes): the
+  // assistant starts without the library, its key pair and its accounts (about half a second of
+  // CPU and 10 MB resident), which a chat that never signs in does not need.
+  type Built = { provider: Provider; accounts: Map<string, DevAccount>; nobody: Buffer };
+  let building: Promise<Built> | null = null;
+  const built = (): Promise<Built> => {
+    if (building === null) {
+      building = build();
+      building.catch((error: unknown) => {
+        logger?.error({ code: 'dev_idp_build_failed', err: { name: error instanceof Error ? error.name : 'unknown' } }, 'development identity provider failed to start');
+      });
+    }
+    return building;
+  };
 
-  async function build(): Promise<{ provider: Provider; accounts: Map<string, DevAccount>; nobody: Buffer }> {
+  async function build(): Promise<Built> {
     const accounts = await loadAccounts(options.accountsFile ?? DEMO_DATA_FILE);
     const knownSubjects = new Set([...accounts.values()].map((a) => a.sub));
     // A stand-in digest, so an unknown username costs the same comparison as a wrong password.
@@ -229,7 +237,7 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
   }
 
   async function verify(login: string, password: string): Promise<string | null> {
-    const { accounts, nobody } = await built;
+    const { accounts, nobody } = await built();
     const account = accounts.get(login.trim().toLowerCase());
     const matches = timingSafeEqual(digest(password), account?.passwordDigest ?? nobody);
     return account !== undefined && matches ? account.sub : null;
@@ -238,7 +246,7 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
   /** The interaction this browser is in (by its cookie) and that the URL names, or null. */
   async function interaction(req: Request, res: Response): Promise<InteractionRecord | null> {
     try {
-      const { provider } = await built;
+      const { provider } = await built();
       const details = await provider.interactionDetails(req as IncomingMessage, res as ServerResponse);
       return details.uid === req.params.uid ? details : null;
     } catch {
@@ -252,8 +260,7 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
   }
 
   function mount(server: Server): void {
-    const handle = built.then(({ provider }) => provider.callback());
-    handle.catch(() => undefined); // logged once above; each request then answers 503
+    let handle: Promise<ReturnType<Provider['callback']>> | null = null;
     // Before routing and body parsing: the provider reads its own request bodies.
     server.pre((req: Request, res: Response, next: () => void) => {
       const url = req.url ?? '';
@@ -263,6 +270,8 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
       }
       // As Express mounts it: the provider sees its own paths and finds its mount in originalUrl.
       Object.assign(req, { originalUrl: url, url: url.slice(DEV_IDP_PATH.length) || '/' });
+      // A failed build is logged once; each request then answers 503.
+      handle ??= built().then(({ provider }) => provider.callback());
       handle.then(
         (callback) => callback(req, res),
         () => {
@@ -296,7 +305,7 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
         const action = `${INTERACTION_PATH}/${encodeURIComponent(details.uid)}/login`;
         return sendPage(res, 401, locale, (nonce) => renderDevLogin({ locale, nonce, action, login, failed: true }));
       }
-      const { provider } = await built;
+      const { provider } = await built();
       await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
       return undefined;
     });
@@ -308,7 +317,7 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
       if (details === null || details.prompt.name !== 'consent' || accountId === undefined || typeof clientId !== 'string') {
         return expired(req, res);
       }
-      const { provider } = await built;
+      const { provider } = await built();
       const existing = details.grantId === undefined ? undefined : await provider.Grant.find(details.grantId);
       const grant = existing ?? new provider.Grant({ accountId, clientId });
       const missingScope = details.prompt.details['missingOIDCScope'];
@@ -321,9 +330,16 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
     });
   }
 
-  const settled = built.then(
-    () => undefined,
-    () => undefined,
-  );
-  return { issuer, clientId: DEV_CLIENT_ID, clientSecret, mount, settled };
+  return {
+    issuer,
+    clientId: DEV_CLIENT_ID,
+    clientSecret,
+    mount,
+    get settled(): Promise<void> {
+      return (building ?? Promise.resolve()).then(
+        () => undefined,
+        () => undefined,
+      );
+    },
+  };
 }

@@ -8,7 +8,7 @@ import {
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import { dataAsOf } from '../../db/account/balances.js';
 import { listCases, type CaseSummary } from '../../db/account/cases.js';
 import { auditTurn } from '../auth/conversation.js';

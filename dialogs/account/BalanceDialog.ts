@@ -7,7 +7,7 @@ import {
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import { readBalances, type CaseBalance } from '../../db/account/balances.js';
 import { auditTurn } from '../auth/conversation.js';
 import { VERIFY_DIALOG, VerifyDialog, verifiedPersonOf } from '../auth/VerifyDialog.js';

@@ -2,7 +2,7 @@
  * "Did I get my money?": what was sent to the receiving parent, when and how. Only the custodial
  * side of a case has disbursements; a paying parent who asks is told kindly who they are for.
  */
-import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from '../framework.js';
 import { readDisbursements } from '../../db/account/disbursements.js';
 import { readLastPayment } from '../../db/account/payments.js';
 import { caseLabel } from '../cases/CaseChoiceDialog.js';

@@ -3,7 +3,7 @@
  * it came; for the receiving parent, the last payment on their case and when it was (or will be)
  * sent on to them. A case with no payment yet says so and names the first amount and due date.
  */
-import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from '../framework.js';
 import { readLastPayment } from '../../db/account/payments.js';
 import { caseLabel } from '../cases/CaseChoiceDialog.js';
 import type { AccountDeps } from '../deps.js';

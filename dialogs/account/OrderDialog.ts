@@ -1,5 +1,5 @@
 /** "What is my order?": the support amount and how often it is due, for each chosen case. */
-import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from '../framework.js';
 import { caseLabel } from '../cases/CaseChoiceDialog.js';
 import type { AccountDeps } from '../deps.js';
 import { formatDate, formatMoney } from '../format.js';

@@ -4,7 +4,7 @@
  * range. Ranges are read against the data's as-of date. "print" after any page turns the range on
  * screen into a PDF (the document flow), when the composition root handed in a document port.
  */
-import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from '../framework.js';
 import type { CaseSummary } from '../../db/account/cases.js';
 import { readPayments } from '../../db/account/payments.js';
 import { translator, type Locale } from '../../locales/i18n.js';

@@ -7,7 +7,7 @@ import {
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import { textTurnOf } from '../text/mode.js';
 import type { AccountDeps } from '../deps.js';
 import { reply } from '../reply.js';

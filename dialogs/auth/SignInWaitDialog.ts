@@ -15,7 +15,7 @@
  * that a code may come.
  */
 import { ActionTypes, ActivityTypes, CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from '../framework.js';
 import type { AccountDeps } from '../deps.js';
 import { isPersonRequest } from '../office/personRequest.js';
 import { localeOf, reply, sayFor } from '../reply.js';

@@ -9,7 +9,7 @@ import {
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import { findIdentityLink } from '../../db/repositories/identities.js';
 import { createSession, useSession } from '../../db/repositories/sessions.js';
 import type { AccountDeps } from '../deps.js';

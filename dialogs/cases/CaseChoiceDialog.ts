@@ -4,7 +4,7 @@
  * remembered for the conversation. A case number that is not theirs is refused and audited, never
  * looked up.
  */
-import { ComponentDialog, Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from '../framework.js';
 import type { CaseSummary } from '../../db/account/cases.js';
 import { REROUTE } from '../account/reroute.js';
 import { auditTurn } from '../auth/conversation.js';

@@ -10,7 +10,7 @@
  * Nothing of the parent's words is echoed back.
  */
 import { ActionTypes, ActivityTypes, MessageFactory } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult } from '../framework.js';
 import { translator } from '../../locales/i18n.js';
 import { REROUTE } from '../account/reroute.js';
 import { isTextOnly } from '../text/mode.js';

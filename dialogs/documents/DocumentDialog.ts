@@ -14,7 +14,7 @@ import {
   type DialogTurnResult,
   type PromptValidator,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import { dataAsOf } from '../../db/account/balances.js';
 import { listCases, type CaseSummary } from '../../db/account/cases.js';
 import { readCoupon, readMonthlyNotice, readStatement } from '../../db/account/statements.js';

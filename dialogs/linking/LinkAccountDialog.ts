@@ -11,7 +11,7 @@ import {
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import { findIdentityLink, linkIdentity } from '../../db/repositories/identities.js';
 import { isLocked, LOCK_MS, lockReachedInConversation } from '../../db/repositories/lockout.js';
 import { auditTurn, conversationKeyOf } from '../auth/conversation.js';

@@ -3,7 +3,7 @@
  * SSN's keyed HMAC is kept in the waterfall's values between the two prompts, because dialog state
  * is stored in the database; it is taken out again before the check.
  */
-import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from '../framework.js';
 import { hmacSsn, normalizePin, normalizeSsn } from '../../db/crypto.js';
 import { reply, sayFor } from '../reply.js';
 import { textResult } from './validators.js';

@@ -3,7 +3,7 @@
  * up and hands on what it got; the next step sees it does not normalize and stops politely, rather
  * than asking forever.
  */
-import type { PromptValidator } from 'botbuilder-dialogs';
+import type { PromptValidator } from '../framework.js';
 import { normalizePin, normalizeSsn } from '../../db/crypto.js';
 
 export const MAX_REASKS = 3;

@@ -15,7 +15,7 @@ import {
   type DialogTurnResult,
   type PromptValidator,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import type { TurnContext } from 'botbuilder';
 import { listCases, type CaseSummary } from '../../db/account/cases.js';
 import { findCaseOffice, findQueuedOfficeMessage, type Office } from '../../db/repositories/officeMessages.js';

@@ -11,7 +11,7 @@ import {
   type DialogTurnResult,
   type PromptValidator,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import { hmacSsn, normalizeSsn } from '../../db/crypto.js';
 import { ssnHmacMatchesPerson } from '../../db/repositories/people.js';
 import { requestPinMail } from '../../db/repositories/pinMail.js';

@@ -101,22 +101,43 @@ export interface IntentRecognizerOptions {
   readonly threshold?: number;
 }
 
+/** What the recognizer reads from files: the word lists and the committed model. */
+interface Loaded {
+  readonly lexicon: Lexicon;
+  readonly vocabulary: Vocabulary;
+  readonly classifier: SoftmaxRegression<Intent>;
+  readonly answers: Set<string>;
+  readonly smallTalk: SmallTalk;
+}
+
 export class IntentRecognizer implements Recognizer {
   private readonly keywords = new KeywordRecognizer();
-  private readonly lexicon: Lexicon;
-  private readonly vocabulary: Vocabulary;
-  private readonly classifier: SoftmaxRegression<Intent>;
-  private readonly answers = answerWords();
-  private readonly smallTalk: SmallTalk;
   private readonly threshold: number;
+  private loaded: Loaded | null = null;
 
-  constructor(options: IntentRecognizerOptions = {}) {
-    this.lexicon = options.lexicon ?? loadLexicon();
-    this.smallTalk = new SmallTalk(this.lexicon);
-    const model = options.model ?? loadModel();
-    this.vocabulary = Vocabulary.fromJSON(model.vocabulary);
-    this.classifier = SoftmaxRegression.fromJSON(model.classifier, { weightOf });
+  /** Reads nothing yet: the model (a tenth of a second to parse) is read on first use or by {@link load}, not during start. */
+  constructor(private readonly options: IntentRecognizerOptions = {}) {
     this.threshold = options.threshold ?? RECOGNITION_THRESHOLD;
+  }
+
+  /** Reads the word lists and the model now (the composition root calls it once the server is ready). */
+  load(): void {
+    this.parts();
+  }
+
+  private parts(): Loaded {
+    if (this.loaded === null) {
+      const model = this.options.model ?? loadModel();
+      const lexicon = this.options.lexicon ?? loadLexicon();
+      this.loaded = {
+        lexicon,
+        vocabulary: Vocabulary.fromJSON(model.vocabulary),
+        classifier: SoftmaxRegression.fromJSON(model.classifier, { weightOf }),
+        answers: answerWords(),
+        smallTalk: new SmallTalk(lexicon),
+      };
+    }
+    return this.loaded;
   }
 
   async recognize(text: string, _locale?: Locale): Promise<Recognition> {
@@ -124,17 +145,18 @@ export class IntentRecognizer implements Recognizer {
   }
 
   recognizeSync(text: string): Recognition {
+    const { lexicon, vocabulary, classifier, answers, smallTalk: smallTalkPhrases } = this.parts();
     const normalized = normalizeForMatching(text);
-    if (normalized === '' || this.lexicon.carrierWords.has(normalized)) return { intent: 'none', score: 1, entities: {} };
+    if (normalized === '' || lexicon.carrierWords.has(normalized)) return { intent: 'none', score: 1, entities: {} };
     const rule = this.keywords.recognizeSync(text);
     if (rule.score === 1 && rule.intent !== 'none') return rule;
     if (rule.intent === 'language' && rule.entities.locale !== undefined) return rule;
-    if (this.answers.has(normalized)) return { intent: 'none', score: 1, entities: {} };
-    const smallTalk = this.smallTalk.match(text);
+    if (answers.has(normalized)) return { intent: 'none', score: 1, entities: {} };
+    const smallTalk = smallTalkPhrases.match(text);
     if (smallTalk !== undefined) return { intent: smallTalk, score: 1, entities: {} };
 
-    const { features, coverage } = featuresOf(text, this.lexicon, this.vocabulary);
-    const { ranked } = this.classifier.classify(features);
+    const { features, coverage } = featuresOf(text, lexicon, vocabulary);
+    const { ranked } = classifier.classify(features);
     const best = ranked[0];
     // Unknown words weaken every guess alike: the scale applies to the best one and the alternatives.
     const known = Math.min(1, coverage / MIN_COVERAGE) ** 2;

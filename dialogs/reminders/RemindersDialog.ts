@@ -15,7 +15,7 @@ import {
   type DialogTurnResult,
   type PromptValidator,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from '../framework.js';
 import { listCases } from '../../db/account/cases.js';
 import { endConsents, listActiveConsents, recordConsent, type ConsentKind, type ReminderConsent } from '../../db/repositories/reminders.js';
 import { findConversation, isOptedOut } from '../../db/repositories/sms.js';

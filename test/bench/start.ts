@@ -3,6 +3,9 @@
  * resident memory (RSS) of the app's process just after it is ready. Measured as a newcomer runs it
  * (`npm start`: build, then node) and as production runs it (`node .data/build/index.js`), against
  * a bare Node HTTP server answering /readyz (the floor any Node start costs, in the same run).
+ * With `turns`, the served process then answers that many Direct Line turns (a few parallel chats
+ * asking what anyone may ask before signing in) and its RSS is read again; with `databaseUrl`, the
+ * built app is measured on that PostgreSQL database too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/app.js';
+import { DirectLineClient } from '../helpers/directline.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,7 +24,38 @@ export interface StartFigure {
   readonly rssMb: number | null;
   /** CPU time (user + system) the serving process spent until ready: on a busy machine, its own work. */
   readonly cpuMs: number | null;
+  /** RSS after the light load (`turns` Direct Line turns), in MB; null when none was asked or it is not ours to read. */
+  readonly rssAfterLoadMb: number | null;
 }
+
+/** What a chat may ask before signing in; each line is one turn answered by the bot. */
+const LOAD_MESSAGES = ['hi', 'help', 'where is my office', 'how do I pay', 'what are the office hours', 'español', 'english'];
+const LOAD_CHATS = 4;
+
+/** `turns` Direct Line turns over a few parallel chats; each waits for the bot's answer. */
+async function lightLoad(port: number, turns: number): Promise<void> {
+  const base = `http://127.0.0.1:${port}`;
+  let left = turns;
+  const chat = async (): Promise<void> => {
+    let client = await DirectLineClient.start(base);
+    let inChat = 0;
+    while (left > 0) {
+      left -= 1;
+      // A fresh chat now and then, so conversation state and transcripts grow as in use.
+      if (inChat === 20) {
+        client = await DirectLineClient.start(base);
+        inChat = 0;
+      }
+      await client.send(LOAD_MESSAGES[inChat % LOAD_MESSAGES.length] ?? 'hi');
+      await client.replies(() => true, 10_000);
+      inChat += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: LOAD_CHATS }, chat));
+}
+
+/** Rate limits the load would trip from one address (the limiter itself still runs on every request). */
+const LOAD_LIMITS = { RATE_LIMIT_TOKENS: '100000,100000', RATE_LIMIT_STARTS: '100000,100000', RATE_LIMIT_POSTS: '1000000,1000000' };
 
 async function cpuMsOf(pid: number): Promise<number | null> {
   try {
@@ -60,7 +95,7 @@ async function waitReady(port: number, child: ChildProcess, started: number): Pr
 }
 
 /** Starts `command`, waits for /readyz, reads its RSS, stops the whole process group with SIGTERM. */
-async function measureOnce(command: string, args: readonly string[], env: NodeJS.ProcessEnv, readRss: boolean): Promise<StartFigure> {
+async function measureOnce(command: string, args: readonly string[], env: NodeJS.ProcessEnv, readRss: boolean, turns = 0): Promise<StartFigure> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(command, args, { cwd: ROOT, env: { ...env, PORT: String(port) }, detached: true, stdio: 'ignore' });
@@ -70,11 +105,33 @@ async function measureOnce(command: string, args: readonly string[], env: NodeJS
     const cpuMs = readRss && child.pid !== undefined ? await cpuMsOf(child.pid) : null;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const rss = readRss && child.pid !== undefined ? await rssMb(child.pid) : null;
-    return { readyMs, rssMb: rss, cpuMs };
+    let rssAfterLoadMb: number | null = null;
+    if (turns > 0) {
+      await lightLoad(port, turns);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      rssAfterLoadMb = readRss && child.pid !== undefined ? await rssMb(child.pid) : null;
+    }
+    return { readyMs, rssMb: rss, cpuMs, rssAfterLoadMb };
   } finally {
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
     await exited;
   }
+}
+
+/**
+ * `npm start`'s own command, without npm and its build check: `VAR=value` words become the
+ * environment and the rest the command, so whatever flags the start script gives node are measured.
+ */
+async function startScript(): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0] !== undefined && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const [name = '', ...value] = (words.shift() ?? '').split('=');
+    env[name] = value.join('=');
+  }
+  const [command = 'node', ...args] = words;
+  return { command, args, env };
 }
 
 function middle(values: readonly number[]): number {
@@ -85,11 +142,22 @@ function middle(values: readonly number[]): number {
 export interface StartResults {
   readonly bare: StartFigure;
   readonly npmStart: StartFigure;
+  /** The built app as the start script runs it (its flags and variables), without npm. */
   readonly node: StartFigure;
+  /** The built app on `databaseUrl`; null when none was given. */
+  readonly postgres: StartFigure | null;
+}
+
+export interface StartOptions {
+  /** Direct Line turns answered after ready before the RSS is read again (0: none). */
+  readonly turns?: number;
+  /** A PostgreSQL database the app may migrate and seed (a throwaway one): measured there too. */
+  readonly databaseUrl?: string;
 }
 
 /** Median of `runs` starts each, on a copy of the prepared embedded database (built if missing). */
-export async function measureStart(runs = 3): Promise<StartResults> {
+export async function measureStart(runs = 3, options: StartOptions = {}): Promise<StartResults> {
+  const turns = options.turns ?? 0;
   const dir = await mkdtemp(join(tmpdir(), 'bench-start-'));
   const pgliteDir = join(dir, 'pglite');
   // The app's own environment, minus anything that would point it elsewhere than the embedded database.
@@ -99,19 +167,27 @@ export async function measureStart(runs = 3): Promise<StartResults> {
     await run('node', ['.ci/build.mjs'], env);
     if (existsSync(join(ROOT, '.data', 'pglite'))) await cp(join(ROOT, '.data', 'pglite'), pgliteDir, { recursive: true });
     else await run('node', ['.data/build/db/cli.js', 'prepare'], env);
-    const series = async (command: string, args: readonly string[], readRss: boolean): Promise<StartFigure> => {
+    const series = async (command: string, args: readonly string[], readRss: boolean, load = 0, envFor = env): Promise<StartFigure> => {
       const figures: StartFigure[] = [];
-      for (let i = 0; i < runs; i += 1) figures.push(await measureOnce(command, args, env, readRss));
+      for (let i = 0; i < runs; i += 1) figures.push(await measureOnce(command, args, envFor, readRss, load));
       const known = (values: readonly (number | null)[]): number | null => {
         const present = values.filter((v): v is number => v !== null);
         return present.length === 0 ? null : middle(present);
       };
-      return { readyMs: middle(figures.map((f) => f.readyMs)), rssMb: known(figures.map((f) => f.rssMb)), cpuMs: known(figures.map((f) => f.cpuMs)) };
+      return {
+        readyMs: middle(figures.map((f) => f.readyMs)),
+        rssMb: known(figures.map((f) => f.rssMb)),
+        cpuMs: known(figures.map((f) => f.cpuMs)),
+        rssAfterLoadMb: known(figures.map((f) => f.rssAfterLoadMb)),
+      };
     };
+    const start = await startScript();
+    const loadEnv = { ...env, ...start.env, ...LOAD_LIMITS };
     return {
       bare: await series('node', ['-e', BARE_SERVER], true),
       npmStart: await series('npm', ['start', '--silent'], false),
-      node: await series('node', ['.data/build/index.js'], true),
+      node: await series(start.command, start.args, true, turns, loadEnv),
+      postgres: options.databaseUrl === undefined ? null : await series(start.command, start.args, true, turns, { ...loadEnv, DATABASE_URL: options.databaseUrl }),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
