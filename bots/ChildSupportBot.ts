@@ -137,6 +137,11 @@ export class ChildSupportBot extends ActivityHandler {
         await conversationData.set(context, data);
         await userProfile.delete(context);
       },
+      mayBeSignedIn: () => data.signedIn === true,
+      markSignedIn: async () => {
+        data.signedIn = true;
+        await conversationData.set(context, data);
+      },
     });
   }
 

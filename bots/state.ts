@@ -22,6 +22,12 @@ export interface ConversationData {
    * data, so sign-out drops it with the rest.
    */
   chosenCase?: string;
+  /**
+   * A verified session was opened in this conversation since its last sign-out. Only a hint that
+   * spares a signed-out parent's "help" the session lookup: whether the session is live is asked
+   * of the database on every turn that needs it. Account data, so sign-out drops it.
+   */
+  signedIn?: boolean;
 }
 
 /** Nothing is kept about a parent across conversations yet; sign-in adds its fields here. */

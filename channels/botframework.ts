@@ -33,6 +33,60 @@ export interface BotFrameworkDeps {
   readonly isDirectLineConversation?: (conversationId: string) => Promise<boolean>;
 }
 
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+type ClaimsIdentity = AuthenticateRequestResult['claimsIdentity'];
+type ConnectorFactory = NonNullable<AuthenticateRequestResult['connectorFactory']>;
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+type UserTokenClient = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>;
+
+/** Distinct clients kept; past this (service URLs are the caller's word) the cache starts over. */
+const MAX_CACHED_CLIENTS = 64;
+
+/** The bot's app id in the claims, as botframework-connector reads it: `aud` from a channel, `appid` from the Emulator. */
+function appIdOf(claimsIdentity: ClaimsIdentity): string {
+  return claimsIdentity.getClaimValue('aud') ?? claimsIdentity.getClaimValue('appid') ?? '';
+}
+
+function remember<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  if (cache.size >= MAX_CACHED_CLIENTS) cache.clear();
+  const made = make();
+  cache.set(key, made);
+  // A failed creation is not kept: the next request tries again.
+  made.catch(() => {
+    if (cache.get(key) === made) cache.delete(key);
+  });
+  return made;
+}
+
+/**
+ * botbuilder builds a new ConnectorClient and UserTokenClient (each an HTTP pipeline of a dozen
+ * policies) for every inbound activity, though they depend only on the bot's app id, the audience
+ * and the service URL: a tenth of a turn's CPU. This keeps one per such key. Authentication itself
+ * is untouched: every request is still validated by `super.authenticateRequest`, and the clients
+ * get their tokens per outbound call as before.
+ */
+class ClientReusingAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  private readonly tokenClients = new Map<string, Promise<UserTokenClient>>();
+
+  override async authenticateRequest(activity: Parameters<ConfigurationBotFrameworkAuthentication['authenticateRequest']>[0], authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await super.authenticateRequest(activity, authHeader);
+    const factory = result.connectorFactory;
+    if (factory === undefined) return result;
+    const appId = appIdOf(result.claimsIdentity);
+    const connectorFactory: ConnectorFactory = {
+      create: (serviceUrl, audience) => remember(this.connectors, JSON.stringify([appId, audience ?? null, serviceUrl]), () => factory.create(serviceUrl, audience)),
+    };
+    return { ...result, connectorFactory };
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return remember(this.tokenClients, appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
+  }
+}
+
 /** Empty credentials make CloudAdapter skip JWT validation, which is what the Emulator expects. */
 export function createCloudAdapter(app: MicrosoftAppSettings): CloudAdapter {
   const settings = {
@@ -42,7 +96,7 @@ export function createCloudAdapter(app: MicrosoftAppSettings): CloudAdapter {
     MicrosoftAppType: app.type,
   };
   const credentials = new ConfigurationServiceClientCredentialFactory(settings);
-  const auth = new ConfigurationBotFrameworkAuthentication(settings, credentials);
+  const auth = new ClientReusingAuthentication(settings, credentials);
   return new CloudAdapter(auth);
 }
 

@@ -17,7 +17,8 @@ export function renderForTurn(context: TurnContext, activities: readonly Partial
 export class TtyRenderingMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     context.onSendActivities(async (ctx, activities, send) => {
-      activities.splice(0, activities.length, ...renderForTurn(ctx, activities));
+      // Most turns are not TTY: leave their activities as they are, without copying them.
+      if (textTurnOf(ctx).tty) activities.splice(0, activities.length, ...renderForTurn(ctx, activities));
       return send();
     });
     await next();

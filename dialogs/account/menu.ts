@@ -9,6 +9,7 @@ import { peekSession } from '../../db/repositories/sessions.js';
 import type { Role } from '../../db/schema.js';
 import { conversationKeyOf } from '../auth/conversation.js';
 import type { AccountDeps } from '../deps.js';
+import { sessionOf } from '../language/turnLanguage.js';
 import { helpText, sayIn, type Wording } from '../messages.js';
 import { localeOf, wordingOf } from '../reply.js';
 import type { Locale } from '../../locales/i18n.js';
@@ -46,6 +47,8 @@ export function roleMenuText(locale: Locale, roles: ReadonlySet<Role>, view: 'he
 export async function menuFor(deps: AccountDeps, context: TurnContext, view: 'help' | 'menu'): Promise<string> {
   const locale = localeOf(context);
   const wording = wordingOf(context);
+  // Never signed in here since the last sign-out: no session to look up.
+  if (!sessionOf(context).mayBeSignedIn()) return helpText(locale, view, wording);
   const session = await peekSession(deps.db, conversationKeyOf(context), deps.now());
   if (session === null) return helpText(locale, view, wording);
   const cases = await listCases(deps.db, session.personId);

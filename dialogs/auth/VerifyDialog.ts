@@ -18,6 +18,7 @@ import { LINK_ACCOUNT_DIALOG, LinkAccountDialog, type LinkAccountOptions, type L
 import { TEXT_VERIFY_DIALOG, TextVerifyDialog } from '../linking/TextVerifyDialog.js';
 import { reply } from '../reply.js';
 import { conversationKeyOf } from './conversation.js';
+import { sessionOf } from '../language/turnLanguage.js';
 import type { SignInIdentity } from './ports.js';
 import { SIGN_IN_WAIT_DIALOG, SignInWaitDialog, type SignInWaitOptions } from './SignInWaitDialog.js';
 
@@ -121,6 +122,7 @@ export class VerifyDialog extends ComponentDialog {
       { conversationKey: conversationKeyOf(step.context), personId, method: 'nygov', issuer: identity.issuer, subject: identity.subject },
       this.deps.now(),
     );
+    await sessionOf(step.context).markSignedIn();
   }
 }
 

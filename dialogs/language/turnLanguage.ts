@@ -52,6 +52,14 @@ export interface ConversationSession {
   chooseLanguage(locale: Locale): Promise<void>;
   /** Forgets everything tied to the parent's account; the language choice stays. */
   signOut(): Promise<void>;
+  /**
+   * False only when no verified session was ever opened in this conversation since its last
+   * sign-out, so the general help needs no session lookup. True says nothing about the session
+   * being live: only the database decides that, every turn that needs it.
+   */
+  mayBeSignedIn(): boolean;
+  /** Notes that a verified session was opened in this conversation (kept until sign-out). */
+  markSignedIn(): Promise<void>;
 }
 
 const SESSION_KEY = Symbol('ConversationSession');
@@ -74,6 +82,9 @@ export function sessionOf(context: TurnContext): ConversationSession {
       locale = next;
     },
     signOut: async () => undefined,
+    // Without the bot's state nothing is known: ask the database.
+    mayBeSignedIn: () => true,
+    markSignedIn: async () => undefined,
   };
   attachSession(context, session);
   return session;

@@ -20,6 +20,7 @@ import {
   resetTextVerifyFailures,
 } from '../../db/repositories/textVerify.js';
 import { auditTurn, conversationKeyOf } from '../auth/conversation.js';
+import { sessionOf } from '../language/turnLanguage.js';
 import type { AccountDeps } from '../deps.js';
 import { reply } from '../reply.js';
 import { MAX_LINK_MISSES } from './LinkAccountDialog.js';
@@ -92,6 +93,7 @@ export class TextVerifyDialog extends ComponentDialog {
     if (result.outcome === 'verified') {
       await resetTextVerifyFailures(db, key, now);
       await createSession(db, { conversationKey: key, personId: result.personId, method: 'ssn_pin' }, now);
+      await sessionOf(step.context).markSignedIn();
       await auditTurn(db, step.context, { action: 'text_verify', outcome: 'success', personId: result.personId });
       await reply(step.context, 'textVerify.verified');
       return step.endDialog({ personId: result.personId, fresh: true } satisfies TextVerified);

@@ -111,6 +111,32 @@ describe('/api/messages without an app id (Emulator mode, loopback only)', () =>
     });
   });
 
+  it('reuses one connector client per service URL, and each reply still goes to its own service URL', async () => {
+    const other = await startConnector();
+    const clients: unknown[] = [];
+    const adapter = createCloudAdapter({ appId: null, password: null, tenantId: null, type: 'MultiTenant' });
+    const recording = new EchoBot();
+    recording.onTurn(async (context, next) => {
+      clients.push(context.turnState.get(adapter.ConnectorClientKey));
+      await next();
+    });
+    const second = await startBot(adapter, recording, true, '127.0.0.1');
+    try {
+      const before = connector.received.length;
+      for (const [base, text] of [[connector.base, 'a1'], [other.base, 'b1'], [connector.base, 'a2']] as const) {
+        expect(await post(`http://127.0.0.1:${second.port}/api/messages`, message(base, text))).toBe(200);
+      }
+      expect(connector.received.slice(before).map((r) => r.body.text)).toEqual(['echo:a1', 'echo:a2']);
+      expect(other.received.map((r) => r.body.text)).toEqual(['echo:b1']);
+      expect(clients).toHaveLength(3);
+      expect(clients[2]).toBe(clients[0]);
+      expect(clients[1]).not.toBe(clients[0]);
+    } finally {
+      await closeServer(second.server);
+      await closeServer(other.server);
+    }
+  });
+
   const external = externalIPv4();
   (external === undefined ? it.skip : it)('refuses a request that arrives on a non-loopback address with 403', async () => {
     const before = bot.seen.length;
