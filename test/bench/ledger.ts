@@ -15,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { readBalances } from '../../db/account/balances.js';
 import { readLastPayment } from '../../db/account/payments.js';
 import { openDatabase } from '../../db/connect.js';
@@ -23,6 +22,7 @@ import { migrateToLatest } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
 import { currentAsOf, seedDemoIfEmpty } from '../../db/seed.js';
 import { goal, middle, progressBar, type Timing } from './measure.js';
+import { createServerDatabase } from '../helpers/database.js';
 
 /** Weekly payments per synthetic case: about two years of them. */
 const PAYMENTS_PER_CASE = 100;
@@ -204,23 +204,6 @@ export interface LedgerFigures {
   readonly server: string;
 }
 
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function throwaway(adminUrl: string, name: string): Promise<string> {
-  await admin(adminUrl, `create database ${name}`);
-  const target = new URL(adminUrl);
-  target.pathname = `/${name}`;
-  return target.toString();
-}
-
 /**
  * Creates two databases next to the one `adminUrl` names, `bench_ledger_<random>_small` (the demo
  * and 1,000 payments) and `…_large` (the same, then filled to `rows`), times the reads on both in
@@ -231,9 +214,12 @@ export async function benchLedger(adminUrl: string, rows: number, options: { kee
   const prefix = `bench_ledger_${randomBytes(6).toString('hex')}`;
   const names = [`${prefix}_small`, `${prefix}_large`];
   const opened: { db: Kysely<Database>; close(): Promise<void> }[] = [];
+  const created: { drop(): Promise<void> }[] = [];
   try {
     for (const name of names) {
-      const database = await openDatabase({ databaseUrl: await throwaway(adminUrl, name), pgliteDir: 'memory://' });
+      const server = await createServerDatabase({ adminUrl, name });
+      created.push(server);
+      const database = await openDatabase({ databaseUrl: server.url, pgliteDir: 'memory://' });
       opened.push(database);
       await migrateToLatest(database.db);
       await seedDemoIfEmpty(database.db, { ssnHmacKey: 'bench' });
@@ -249,7 +235,7 @@ export async function benchLedger(adminUrl: string, rows: number, options: { kee
   } finally {
     for (const database of opened) await database.close();
     if (options.keep === true) console.error(`kept databases ${names.join(', ')}`);
-    else for (const name of names) await admin(adminUrl, `drop database if exists ${name} with (force)`);
+    else for (const server of created) await server.drop();
   }
 }
 

@@ -62,10 +62,13 @@ async function dropDatabase(url: string, name: string): Promise<void> {
 /**
  * An empty throwaway database on the PostgreSQL server, for a whole app to open by URL (the app
  * migrates and seeds it itself). `name` is what `pg_stat_activity.datname` shows for its backends.
+ * By default on DATABASE_URL's server with a random name; a bench may name the server and the database.
  */
-export async function createServerDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const adminUrl = serverUrl();
-  const name = `t_${randomBytes(8).toString('hex')}`;
+export async function createServerDatabase(
+  options: { adminUrl?: string; name?: string } = {},
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const adminUrl = options.adminUrl ?? serverUrl();
+  const name = options.name ?? `t_${randomBytes(8).toString('hex')}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const target = new URL(adminUrl);
   target.pathname = `/${name}`;
