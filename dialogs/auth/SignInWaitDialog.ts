@@ -4,7 +4,8 @@
  * SAME link again: the sign-in port hands back the pending link while it is unopened and has a few
  * minutes left, and a new one only after that (nine links used to pile up, one per message). A
  * request for a person gets the helpline and the office email option, with the link in one short
- * line; a long message (often a worried one) a calm answer with the helpline and the link. The
+ * line; a long message (often a worried one) a calm answer with the helpline and the link; thanks
+ * and goodbye a goodbye, and no link. The
  * link's token is never kept in bot state.
  *
  * A sign-in finished outside the chat's own browser (a forwarded link, or any SMS conversation) is
@@ -18,6 +19,8 @@ import { ActionTypes, ActivityTypes, CardFactory, MessageFactory, TurnContext, t
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from '../framework.js';
 import type { AccountDeps } from '../deps.js';
 import { isPersonRequest } from '../office/personRequest.js';
+import { loadLexicon } from '../recognizer/lexicon.js';
+import { SmallTalk } from '../recognizer/SmallTalk.js';
 import { localeOf, reply, sayFor } from '../reply.js';
 import { auditTurn } from './conversation.js';
 import { SIGN_IN_COMPLETED_EVENT, type SignInCodeResult, type SignInIdentity } from './ports.js';
@@ -51,6 +54,14 @@ export function signInCodeOf(text: string | undefined): string | null {
   return /^\d{6}$/.test(digits) ? digits : null;
 }
 
+let smallTalk: SmallTalk | undefined;
+
+/** "thx bye", "谢谢，再见", "gracias, adios": a message that is only thanks and goodbye (the same phrase lists the recognizer uses). */
+function isGoodbye(text: string): boolean {
+  smallTalk ??= new SmallTalk(loadLexicon());
+  return smallTalk.match(text) === 'goodbye';
+}
+
 /** The event's value comes from outside: only a plain `{ requestId: string }` is looked at. */
 function requestIdOf(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -76,7 +87,10 @@ export class SignInWaitDialog extends Dialog<SignInWaitOptions> {
     const code = signInCodeOf(activity.text);
     if (code !== null) return this.takeByCode(dc, code);
     const text = activity.text ?? '';
-    if (isPersonRequest(text)) {
+    if (isGoodbye(text)) {
+      // A goodbye, not the link once more; the wait goes on, so the link already sent still works.
+      await reply(dc.context, 'goodbye.reply');
+    } else if (isPersonRequest(text)) {
       await reply(dc.context, 'office.person');
       await this.sendLink(dc.context, 'auth.sign_in_still');
     } else if (isLongMessage(text)) {

@@ -40,6 +40,7 @@ interface Case {
   readonly messages: readonly string[];
   readonly personRequests: readonly string[];
   readonly worried: string;
+  readonly thanksBye: string;
 }
 
 const CASES: readonly Case[] = [
@@ -50,6 +51,7 @@ const CASES: readonly Case[] = [
     messages: ['agent', 'talk to a person', 'what is the weather', 'I have a question for a real person', 'hello?', 'pizza', 'ok', 'still there'],
     personRequests: ['agent', 'talk to a person', 'I have a question for a real person'],
     worried: 'I am so worried, they said they will take my license and I have not slept in days, what is going to happen to me and my kids',
+    thanksBye: 'thx bye',
   },
   {
     locale: 'zh-Hans',
@@ -58,6 +60,7 @@ const CASES: readonly Case[] = [
     messages: ['人工', '真人客服', '今天天气怎么样', '我想找工作人员', '你好？', '披萨', '好的', '还在吗'],
     personRequests: ['人工', '真人客服', '我想找工作人员'],
     worried: '我非常担心，他们说要吊销我的驾照，我好几天都睡不着了，我真的很害怕，不知道会发生什么',
+    thanksBye: '谢谢，再见',
   },
   {
     locale: 'es',
@@ -66,10 +69,11 @@ const CASES: readonly Case[] = [
     messages: ['agente', 'hablar con un trabajador del caso', 'qué tiempo hace', 'quiero hablar con una persona', 'hola?', 'pizza', 'ok', 'sigue ahí'],
     personRequests: ['agente', 'hablar con un trabajador del caso', 'quiero hablar con una persona'],
     worried: 'Estoy muy preocupada, me dijeron que me van a quitar la licencia y no he dormido en días, qué va a pasar conmigo y con mis hijos',
+    thanksBye: 'gracias, adios',
   },
 ];
 
-describe.each(CASES)('a pending sign-in in $locale', ({ locale, chatLocale, balance, messages, personRequests, worried }) => {
+describe.each(CASES)('a pending sign-in in $locale', ({ locale, chatLocale, balance, messages, personRequests, worried, thanksBye }) => {
   const say = sayIn(locale);
 
   it('nine_sign_in_links_piled_up: nine messages while pending all carry the one pending URL', async () => {
@@ -106,6 +110,15 @@ describe.each(CASES)('a pending sign-in in $locale', ({ locale, chatLocale, bala
     const replies = await chat.say(worried);
     expect(texts(replies)).toEqual([say('auth.sign_in_worried', { url: url ?? '', count: 10 })]);
     expect(texts(replies)[0]).toContain(HELPLINE);
+  });
+
+  it('thanks and bye while pending is answered with a goodbye, not the link again, and the wait goes on', async () => {
+    const chat = openChat(world, chatLocale);
+    const [url] = urlsOf(await chat.say(balance));
+    const replies = await chat.say(thanksBye);
+    expect(texts(replies)).toEqual([say('goodbye.reply')]);
+    expect(urlsOf(replies)).toEqual([]);
+    expect(urlsOf(await chat.say(messages[0] ?? ''))).toEqual([url]);
   });
 
   it('a person-request with no sign-in pending gets the helpline, and no sign-in link', async () => {
