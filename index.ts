@@ -21,6 +21,7 @@ import { DirectLineTokens } from './channels/directline/tokens.js';
 import { DirectLineStreamHub } from './channels/directline/stream.js';
 import { BrowserBinding } from './channels/directline/browser.js';
 import { createLogger, type Logger } from './channels/logger.js';
+import { useTurnLog } from './dialogs/log.js';
 import { registerOpsRoutes } from './channels/ops.js';
 import { SmsAdapter } from './channels/sms/SmsAdapter.js';
 import { createSmsHashes, registerSmsRoutes } from './channels/sms/routes.js';
@@ -192,7 +193,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     metricsToken: config.metricsToken,
     production: config.production,
   });
-  registerWebRoutes(server, { logger });
+  registerWebRoutes(server);
 
   // NY.gov, or in development its stand-in on this same server (never in production: config refuses).
   const devIdp =
@@ -209,14 +210,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (oidcSettings === null) throw new AppError('config_invalid', 'no identity provider is configured');
   const oidc = new OidcClient(oidcSettings);
   // The parent finished signing in: continue their conversation by itself, in the channel it lives in.
-  const onCompleted = async ({ requestId, channel, conversationRef }: SignInCompleted): Promise<void> => {
+  const onCompleted = async ({ requestId, channel, conversationRef }: SignInCompleted, log: Logger): Promise<void> => {
     const event = TurnContext.applyConversationReference(
       { type: ActivityTypes.Event, name: SIGN_IN_COMPLETED_EVENT, value: { requestId }, id: randomUUID(), timestamp: new Date() },
       conversationRef,
       true,
     );
     if (channel === DIRECT_LINE_CHANNEL_ID) {
-      await directLine.processActivity(event, (context) => bot.run(context));
+      await directLine.processActivity(event, (context) => {
+        useTurnLog(context, log);
+        return bot.run(context);
+      });
       return;
     }
     if (channel === SMS_CHANNEL_ID) {
@@ -224,6 +228,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         context.activity.type = ActivityTypes.Event;
         context.activity.name = SIGN_IN_COMPLETED_EVENT;
         context.activity.value = { requestId };
+        useTurnLog(context, log);
         await bot.run(context);
       });
       return;
@@ -232,18 +237,18 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       context.activity.type = ActivityTypes.Event;
       context.activity.name = SIGN_IN_COMPLETED_EVENT;
       context.activity.value = { requestId };
+      useTurnLog(context, log);
       await bot.run(context);
     });
   };
-  registerSignInRoutes(server, { db, publicUrl: config.publicUrl, oidc, browsers, onCompleted, logger });
-  registerDocumentRoutes(server, { db, publicUrl: config.publicUrl, browsers, oidc, logger, now });
+  registerSignInRoutes(server, { db, publicUrl: config.publicUrl, oidc, browsers, onCompleted });
+  registerDocumentRoutes(server, { db, publicUrl: config.publicUrl, browsers, oidc, now });
   registerDirectLineRoutes(server, {
     db,
     adapter: directLine,
     bot,
     tokens: directLineTokens,
     browsers,
-    logger,
     maskStoredText: maskTranscript,
     stream: streams,
   });
@@ -252,7 +257,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     adapter: cloud,
     bot,
     loopbackOnly: config.microsoftApp.appId === null,
-    logger,
     isDirectLineConversation: async (id) => (await findConversation(db, id)) !== null,
   });
   registerSmsRoutes(server, {
@@ -263,13 +267,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     publicUrl: config.publicUrl,
     ttyNumbers: config.ttyNumbers,
     hashes: smsHashes,
-    logger,
     rateLimit: async (phoneHash) => (await limiter.check('sms', phoneHash)).allowed,
     now,
     ttyMode: ttyModeReader(storage, SMS_CHANNEL_ID),
   });
 
-  registerSmsStatusRoute(server, { db, authToken, publicUrl: config.publicUrl, logger, now });
+  registerSmsStatusRoute(server, { db, authToken, publicUrl: config.publicUrl, now });
   const reminderScheduler =
     reminderSender === null || twilioFrom === null || config.reminders.intervalSeconds === 0
       ? null

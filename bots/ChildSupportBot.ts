@@ -5,7 +5,7 @@
 import { ActivityHandler, ActivityTypes, type ConversationState, type TurnContext, type UserState } from 'botbuilder';
 import type { DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import { runDialog, type Dialog } from '../dialogs/framework.js';
-import type { Log as Logger } from '../dialogs/log.js';
+import { turnLog, type Log as Logger } from '../dialogs/log.js';
 import { channelDataTty, markSignOff, setTextTurn } from '../dialogs/text/mode.js';
 import { readTtyInput } from '../dialogs/text/ttyInput.js';
 import { SIGN_IN_COMPLETED_EVENT } from '../dialogs/auth/ports.js';
@@ -186,7 +186,7 @@ export class ChildSupportBot extends ActivityHandler {
   private async setLanguage(context: TurnContext): Promise<void> {
     const value: unknown = context.activity.value;
     if (typeof value !== 'string') {
-      this.logger.warn({ event: SET_LANGUAGE_EVENT }, 'language event without a locale tag ignored');
+      turnLog(context, this.logger).warn({ event: SET_LANGUAGE_EVENT }, 'language event without a locale tag ignored');
       return;
     }
     await announceLanguage(context, resolveLocale(value));

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationState, TurnContext } from 'botbuilder';
 import { redactText } from '../db/sensitive.js';
-import type { Log } from '../dialogs/log.js';
+import { turnLog, type Log } from '../dialogs/log.js';
 import { DialogContextError } from '../dialogs/framework.js';
 import { isAppError, type AppErrorCode } from '../db/errors.js';
 import { sessionOf } from '../dialogs/language/turnLanguage.js';
@@ -34,8 +34,9 @@ function rootCause(error: Error): { code: AppErrorCode; root: Error } {
   return { code: 'internal', root: current instanceof Error ? current : error };
 }
 
-export function createTurnErrorHandler({ conversationState, logger }: TurnErrorHandlerDeps): TurnErrorHandler {
+export function createTurnErrorHandler({ conversationState, logger: processLogger }: TurnErrorHandlerDeps): TurnErrorHandler {
   return async (context, error) => {
+    const logger = turnLog(context, processLogger);
     const correlationId = randomUUID();
     const { code, root } = rootCause(error);
     logger.error(

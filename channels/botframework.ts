@@ -13,8 +13,8 @@ import type { AppType } from '../config.js';
 import { SMS_CHANNEL_ID } from '../dialogs/text/mode.js';
 import { DIRECT_LINE_CHANNEL_ID } from './directline/DirectLineAdapter.js';
 import { jsonShapeProblem } from './limits.js';
-import type { Logger } from './logger.js';
-import type { Server } from './server.js';
+import { requestLog, type Server } from './server.js';
+import { useTurnLog } from '../dialogs/log.js';
 
 export interface MicrosoftAppSettings {
   readonly appId: string | null;
@@ -28,7 +28,6 @@ export interface BotFrameworkDeps {
   readonly bot: { run(context: TurnContext): Promise<void> };
   /** True when no app id is configured: unauthenticated requests must come from this machine. */
   readonly loopbackOnly: boolean;
-  readonly logger: Logger;
   /** True for a conversation id of our own Direct Line endpoint; none when absent. */
   readonly isDirectLineConversation?: (conversationId: string) => Promise<boolean>;
 }
@@ -135,8 +134,9 @@ async function aliasesOwnConversation(body: unknown, deps: BotFrameworkDeps): Pr
 
 export function registerBotFrameworkRoutes(server: Server, deps: BotFrameworkDeps): void {
   server.post('/api/messages', async (req, res) => {
+    const log = requestLog(req);
     if (deps.loopbackOnly && !isLoopbackAddress(req.socket.remoteAddress)) {
-      deps.logger.warn({ route: '/api/messages' }, 'refused a non-local request to the unauthenticated endpoint');
+      log.warn({ route: '/api/messages' }, 'refused a non-local request to the unauthenticated endpoint');
       res.send(403, { error: { code: 'forbidden', message: 'this endpoint only serves local requests' } });
       return;
     }
@@ -146,10 +146,13 @@ export function registerBotFrameworkRoutes(server: Server, deps: BotFrameworkDep
       return;
     }
     if (await aliasesOwnConversation(body, deps)) {
-      deps.logger.warn({ code: 'channel_alias_refused', route: '/api/messages' }, 'refused an activity naming one of our own channels');
+      log.warn({ code: 'channel_alias_refused', route: '/api/messages' }, 'refused an activity naming one of our own channels');
       res.send(403, { error: { code: 'forbidden', message: 'this channel and conversation are not served here' } });
       return;
     }
-    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    await deps.adapter.process(req, res, (context) => {
+      useTurnLog(context, log);
+      return deps.bot.run(context);
+    });
   });
 }

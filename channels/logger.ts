@@ -3,9 +3,9 @@
  * data never reaches a log line: fields with a sensitive name are censored at any depth, every
  * string passes through `redactText` (anything the SSN or PIN parser would accept), and request and
  * error objects are reduced to what an operator needs. Each line written while serving a request
- * carries that request's id, the one its `X-Request-Id` header answered with.
+ * carries that request's id, the one its `X-Request-Id` header answered with: the server gives each
+ * request a child logger bound to it (`req.log`), and turns get it through their context.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
 import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
@@ -142,21 +142,6 @@ function scrubEntries(value: Record<string, unknown>, depth: number, seen: WeakS
   return out;
 }
 
-interface RequestScope {
-  readonly requestId: string;
-}
-
-const requestScope = new AsyncLocalStorage<RequestScope>();
-
-/** Runs `fn` (and everything it starts) as part of the request with this id. */
-export function runInRequest<T>(requestId: string, fn: () => T): T {
-  return requestScope.run({ requestId }, fn);
-}
-
-export function currentRequestId(): string | undefined {
-  return requestScope.getStore()?.requestId;
-}
-
 /**
  * The caller's `X-Request-Id` when it is a plain token (so a proxy's id follows the request through
  * our lines), otherwise a fresh one. An id holding an SSN- or PIN-shaped number is never reused.
@@ -174,10 +159,6 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       timestamp: pino.stdTimeFunctions.isoTime,
       // The walker below does the real work at any depth; these paths are a second net for the top.
       redact: { paths: ['ssn', 'pin', 'text', 'body', 'password', 'token', 'authorization', '*.authorization', '*.cookie'], censor: CENSOR },
-      mixin: () => {
-        const requestId = currentRequestId();
-        return requestId === undefined ? {} : { requestId };
-      },
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => scrub(bindings) as Record<string, unknown>,

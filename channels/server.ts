@@ -5,7 +5,7 @@
  * `X-Request-Id` it answers with and the `requestId` of every log line written on its behalf.
  */
 import restify from 'restify';
-import { requestIdFrom, runInRequest, type Logger } from './logger.js';
+import { requestIdFrom, type Logger } from './logger.js';
 
 export type Server = restify.Server;
 export type Request = restify.Request;
@@ -17,6 +17,11 @@ export interface ServerOptions {
   readonly maxBodyBytes?: number;
 }
 
+/** restify 12's `first` (its typings describe restify 8, which had none): runs before anything else. */
+interface RestifyFirst {
+  first(handler: (req: Request, res: Response) => boolean): void;
+}
+
 export function createHttpServer(options: ServerOptions): Server {
   const server = restify.createServer({
     name: 'child-support-assistant',
@@ -24,12 +29,13 @@ export function createHttpServer(options: ServerOptions): Server {
     // restify 12 logs through pino; its typings still describe restify 8's bunyan logger.
     log: options.logger as unknown as restify.ServerOptions['log'],
   });
-  const requestIds = new WeakMap<Request, string>();
-  server.pre((req, res, next) => {
-    const requestId = requestIdFrom(req.header('x-request-id'));
-    requestIds.set(req, requestId);
-    res.header('X-Request-Id', requestId);
-    runInRequest(requestId, () => next());
+  // Before restify sets the request up (it keeps a `req.log` it finds): every line logged for this
+  // request, restify's own included, goes through a child logger bound to its id.
+  (server as unknown as RestifyFirst).first((req, res) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    req.log = options.logger.child({ requestId }) as unknown as Request['log'];
+    res.setHeader('X-Request-Id', requestId);
+    return true;
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(
@@ -39,8 +45,6 @@ export function createHttpServer(options: ServerOptions): Server {
       rejectUnknown: false,
     }),
   );
-  // The body arrives on socket events, outside the request's scope: enter it again for the handlers.
-  server.use((req, _res, next) => runInRequest(requestIds.get(req) ?? requestIdFrom(undefined), () => next()));
   // Baseline headers for every answer; the web page adds its own Content-Security-Policy.
   server.use((req, res, next) => {
     res.header('X-Content-Type-Options', 'nosniff');
@@ -51,14 +55,19 @@ export function createHttpServer(options: ServerOptions): Server {
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) {
-      const log = (): void => options.logger.error({ err: { name: err.name, code: status }, route: req.getRoute()?.path }, 'request failed');
-      const requestId = requestIds.get(req);
-      if (requestId === undefined) log();
-      else runInRequest(requestId, log);
+      requestLog(req).error({ err: { name: err.name, code: status }, route: req.getRoute()?.path }, 'request failed');
     }
     callback();
   });
   return server;
+}
+
+/**
+ * The logger of one request (restify hands the response the same one): its lines carry the
+ * request's id. Set up by {@link createHttpServer}; on a server made elsewhere, restify's own.
+ */
+export function requestLog(exchange: Request | Response): Logger {
+  return (exchange as { log?: unknown }).log as Logger;
 }
 
 /** Listens and resolves with the bound port (pass 0 for an ephemeral port in tests). */

@@ -4,7 +4,7 @@
  */
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } from './framework.js';
-import type { Log } from './log.js';
+import { turnLog, type Log } from './log.js';
 import type { Locale } from '../locales/i18n.js';
 import { signedOutEvent } from './auth/signedOut.js';
 import { screenInput, type ScreenedInput } from './input/screenInput.js';
@@ -96,7 +96,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       context.activity.text = input.text;
       return input.text;
     }
-    this.logger?.info({ input: input.kind }, 'odd input answered');
+    turnLog(context, this.logger)?.info({ input: input.kind }, 'odd input answered');
     await this.say(context, BAD_INPUT_KEYS[input.kind]);
     return undefined;
   }

@@ -11,7 +11,7 @@ import {
   type WaterfallStepContext,
 } from './framework.js';
 import type { Kysely } from 'kysely';
-import type { Log } from './log.js';
+import { turnLog, type Log } from './log.js';
 import { isSignOff } from './text/mode.js';
 import { conversationMetLock } from '../db/repositories/audit.js';
 import { endSessions } from '../db/repositories/sessions.js';
@@ -153,7 +153,7 @@ export class MainDialog extends InterruptibleDialog {
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(MAIN_WATERFALL);
     }
-    this.logger?.info({ activityType: activity.type }, 'non-message activity ignored by the active dialog');
+    turnLog(innerDc.context, this.logger)?.info({ activityType: activity.type }, 'non-message activity ignored by the active dialog');
     return Dialog.EndOfTurn;
   }
 
@@ -198,7 +198,7 @@ export class MainDialog extends InterruptibleDialog {
     // "stop reminders" reads as cancel to the model; the reminder words settle it (see reminders/intent.ts).
     const overridable = recognition.score < 0.5 || ['cancel', 'none', 'greeting', 'goodbye'].includes(recognition.intent);
     if (recognition.intent !== 'reminders' && overridable && reminderAction(text) !== null) recognition = { intent: 'reminders', score: 1, entities: {} };
-    this.logger?.debug({ intent: recognition.intent, score: recognition.score }, 'message routed');
+    turnLog(step.context, this.logger)?.debug({ intent: recognition.intent, score: recognition.score }, 'message routed');
     return this.follow(step, recognition);
   }
 

@@ -21,8 +21,8 @@ import {
 import type { Database } from '../../db/schema.js';
 import { MAX_INPUT_LENGTH } from '../../dialogs/input/screenInput.js';
 import { MAX_ACTIVITY_BYTES, jsonShapeProblem } from '../limits.js';
-import type { Logger } from '../logger.js';
-import type { Request, Response, Server } from '../server.js';
+import { requestLog, type Request, type Response, type Server } from '../server.js';
+import { useTurnLog } from '../../dialogs/log.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter, activityId, toActivityJson } from './DirectLineAdapter.js';
 import type { BrowserBinding } from './browser.js';
 import type { DirectLineStreamHub } from './stream.js';
@@ -35,7 +35,6 @@ export interface DirectLineDeps {
   readonly tokens: DirectLineTokens;
   /** Remembers which browser asked for a conversation's token (sign-in and document links check it). */
   readonly browsers?: BrowserBinding;
-  readonly logger: Logger;
   /** Defaults to the adapter's bot id, which its replies carry. */
   readonly botId?: string;
   /** Applied to the user's text before it is stored; identity when absent. */
@@ -112,7 +111,7 @@ function errorSummary(error: unknown): { name: string; code: string | undefined 
   return { name: error instanceof Error ? error.name : typeof error, code: isAppError(error) ? error.code : undefined };
 }
 
-function sendError(res: Response, logger: Logger, error: unknown): void {
+function sendError(req: Request, res: Response, error: unknown): void {
   if (isAppError(error)) {
     const status = STATUS[error.code];
     if (status !== undefined) {
@@ -120,17 +119,17 @@ function sendError(res: Response, logger: Logger, error: unknown): void {
       return;
     }
   }
-  logger.error({ err: errorSummary(error) }, 'direct line request failed');
+  requestLog(req).error({ err: errorSummary(error) }, 'direct line request failed');
   res.send(500, { error: { code: 'internal', message: 'internal error' } });
 }
 
 /** Wraps a handler so every failure becomes a JSON error answer instead of restify's default. */
-function handle(logger: Logger, fn: (req: Request, res: Response) => Promise<void>): (req: Request, res: Response) => Promise<void> {
+function handle(fn: (req: Request, res: Response) => Promise<void>): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
     try {
       await fn(req, res);
     } catch (error) {
-      sendError(res, logger, error);
+      sendError(req, res, error);
     }
   };
 }
@@ -211,7 +210,7 @@ function parseWatermark(value: unknown): number {
 }
 
 export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): void {
-  const { db, adapter, bot, tokens, logger } = deps;
+  const { db, adapter, bot, tokens } = deps;
   const botId = deps.botId ?? adapter.botId;
   const maskStoredText = deps.maskStoredText ?? ((text: string) => text);
   const botAccount = { id: botId, name: adapter.botName ?? botId, role: 'bot' };
@@ -248,18 +247,22 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
    * Bot failures are the bot's to answer (onTurnError); the HTTP exchange still succeeds. Only when
    * the database could not even take the bot's calm answer does the post fail (503).
    */
-  async function runTurn(activity: Partial<Activity>): Promise<void> {
+  async function runTurn(req: Request, activity: Partial<Activity>): Promise<void> {
+    const log = requestLog(req);
     try {
-      await adapter.processActivity(activity, (context) => bot.run(context));
+      await adapter.processActivity(activity, (context) => {
+        useTurnLog(context, log);
+        return bot.run(context);
+      });
     } catch (error) {
-      logger.error({ err: errorSummary(error), activityType: activity.type }, 'direct line turn failed');
+      log.error({ err: errorSummary(error), activityType: activity.type }, 'direct line turn failed');
       if (isAppError(error, 'database_unavailable')) throw error;
     }
   }
 
   server.post(
     '/api/directline/token',
-    handle(logger, async (req, res) => {
+    handle(async (req, res) => {
       const body: unknown = req.body;
       const locale = normalizeLocaleTag(isRecord(body) ? body.locale : undefined);
       const browser = deps.browsers?.identify(req.header('cookie'));
@@ -277,12 +280,12 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
 
   server.post(
     '/v3/directline/conversations',
-    handle(logger, async (req, res) => {
+    handle(async (req, res) => {
       const { token, claims } = await authenticate(req);
       const conversation = await existing(claims);
       const first = await markConversationStarted(db, conversation.id);
       if (first) {
-        await runTurn({
+        await runTurn(req, {
           type: ActivityTypes.ConversationUpdate,
           id: randomUUID(),
           timestamp: new Date(),
@@ -306,7 +309,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
 
   server.get(
     '/v3/directline/conversations/:id',
-    handle(logger, async (req, res) => {
+    handle(async (req, res) => {
       const { token, claims } = await authorize(req);
       const conversation = await existing(claims);
       // Direct Line's reconnect: a fresh streamUrl that resumes after the client's watermark.
@@ -328,7 +331,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
 
   server.post(
     '/v3/directline/conversations/:id/activities',
-    handle(logger, async (req, res) => {
+    handle(async (req, res) => {
       const { claims } = await authorize(req);
       if (rawBodyBytes(req) > MAX_ACTIVITY_BYTES) {
         res.send(413, { error: { code: 'too_large', message: `an activity may be at most ${MAX_ACTIVITY_BYTES} bytes` } });
@@ -366,14 +369,14 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
       if (stored === null || activity === undefined) throw new AppError('not_found', 'the conversation does not exist');
       // The echo goes out at once; other instances hear of it by NOTIFY.
       deps.stream?.notify(claims.conversationId, stored.seq);
-      await runTurn(activity);
+      await runTurn(req, activity);
       res.send(200, { id: activity.id });
     }),
   );
 
   server.get(
     '/v3/directline/conversations/:id/activities',
-    handle(logger, async (req, res) => {
+    handle(async (req, res) => {
       const { claims } = await authorize(req);
       await existing(claims);
       const query: unknown = req.query;
@@ -386,7 +389,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
 
   server.post(
     '/v3/directline/tokens/refresh',
-    handle(logger, async (req, res) => {
+    handle(async (req, res) => {
       const { claims } = await authenticate(req);
       const conversation = await existing(claims);
       const issued = await tokens.issue({ conversationId: conversation.id, userId: conversation.userId }, lifetimeEnd(conversation));

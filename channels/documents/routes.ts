@@ -14,8 +14,7 @@ import type { Database } from '../../db/schema.js';
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentParams } from '../../dialogs/documents/ports.js';
 import { resolveLocale, type Locale } from '../../locales/i18n.js';
 import type { BrowserBinding } from '../directline/browser.js';
-import type { Logger } from '../logger.js';
-import type { Request, Response, Server } from '../server.js';
+import { requestLog, type Request, type Response, type Server } from '../server.js';
 import type { OidcClient } from '../signin/oidc.js';
 import { failureReason, queryParam } from '../signin/routes.js';
 import { localeFromAcceptLanguage } from '../web/routes.js';
@@ -32,7 +31,6 @@ export interface DocumentRouteDeps {
   readonly publicUrl: string;
   readonly browsers: BrowserBinding;
   readonly oidc: OidcClient;
-  readonly logger: Logger;
   readonly now?: () => Date;
 }
 
@@ -43,13 +41,13 @@ function isKind(value: string): value is DocumentKind {
 }
 
 export function registerDocumentRoutes(server: Server, deps: DocumentRouteDeps): void {
-  const { db, browsers, oidc, logger } = deps;
+  const { db, browsers, oidc } = deps;
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const now = deps.now ?? (() => new Date());
   const redirectUri = `${publicUrl}${DOCUMENT_CALLBACK_PATH}`;
 
   function page(res: Response, locale: Locale, kind: DocumentPageKind, code: string): void {
-    logger.info({ code }, 'document link refused');
+    requestLog(res).info({ code }, 'document link refused');
     sendDocumentPage(res, STATUS[kind], locale, kind);
   }
 
@@ -131,7 +129,7 @@ export function registerDocumentRoutes(server: Server, deps: DocumentRouteDeps):
         if (claims === undefined || typeof claims.sub !== 'string' || claims.sub === '') return page(res, locale, 'refused', 'document_signin_no_subject');
         identity = { issuer: claims.iss, subject: claims.sub };
       } catch (error) {
-        logger.warn({ code: 'document_signin_rejected', err: failureReason(error) }, 'document sign-in callback rejected');
+        requestLog(res).warn({ code: 'document_signin_rejected', err: failureReason(error) }, 'document sign-in callback rejected');
         return page(res, locale, 'refused', 'document_signin_rejected');
       }
       if (!(await identityIsPerson(db, identity, row.personId))) {
@@ -149,7 +147,7 @@ export function registerDocumentRoutes(server: Server, deps: DocumentRouteDeps):
       }
       return await servePdf(res, row, 'nygov');
     } catch (error) {
-      logger.error({ code: 'document_callback_error', err: failureReason(error) }, 'document sign-in callback failed');
+      requestLog(res).error({ code: 'document_callback_error', err: failureReason(error) }, 'document sign-in callback failed');
       if (!res.headersSent) page(res, fallback, 'failed', 'document_callback_error');
       return undefined;
     }
@@ -161,14 +159,14 @@ export function registerDocumentRoutes(server: Server, deps: DocumentRouteDeps):
       if (usable === null) return undefined;
       const { row, token, locale } = usable;
       if (browsers.isSameBrowser(req.header('cookie'), row.browserHash)) return await servePdf(res, row, 'same_browser');
-      logger.info({ code: 'document_other_browser' }, 'document link opened outside the chat browser');
+      requestLog(res).info({ code: 'document_other_browser' }, 'document link opened outside the chat browser');
       sendDocumentPage(res, STATUS.forwarded, locale, 'forwarded', {
         signInAction: `/documents/${token}/signin`,
         formAction: new URL(oidc.issuer).origin,
       });
       return undefined;
     } catch (error) {
-      logger.error({ code: 'document_link_error', err: failureReason(error) }, 'document link failed');
+      requestLog(res).error({ code: 'document_link_error', err: failureReason(error) }, 'document link failed');
       if (!res.headersSent) page(res, localeFromAcceptLanguage(req.header('accept-language')), 'failed', 'document_link_error');
       return undefined;
     }
@@ -203,7 +201,7 @@ export function registerDocumentRoutes(server: Server, deps: DocumentRouteDeps):
       res.end();
       return undefined;
     } catch (error) {
-      logger.error({ code: 'document_signin_error', err: failureReason(error) }, 'document sign-in start failed');
+      requestLog(res).error({ code: 'document_signin_error', err: failureReason(error) }, 'document sign-in start failed');
       if (!res.headersSent) page(res, localeFromAcceptLanguage(req.header('accept-language')), 'failed', 'document_signin_error');
       return undefined;
     }

@@ -7,8 +7,7 @@ import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import { recordDeliveryStatus } from '../../db/repositories/reminders.js';
 import type { Database } from '../../db/schema.js';
-import type { Logger } from '../logger.js';
-import type { Request, Response, Server } from '../server.js';
+import { requestLog, type Request, type Response, type Server } from '../server.js';
 
 export const SMS_STATUS_PATH = '/api/sms/status';
 
@@ -18,7 +17,6 @@ export interface StatusRouteDeps {
   readonly db: Kysely<Database>;
   readonly authToken: string | null;
   readonly publicUrl: string;
-  readonly logger: Logger;
   readonly now: () => Date;
 }
 
@@ -44,7 +42,7 @@ export function registerSmsStatusRoute(server: Server, deps: StatusRouteDeps): v
       }
       const fields = fieldsOf(req);
       if (!twilio.validateRequest(deps.authToken, signature, `${deps.publicUrl}${req.url ?? SMS_STATUS_PATH}`, fields)) {
-        deps.logger.warn({ code: 'sms_status_signature_invalid' }, 'SMS status callback with a wrong signature refused');
+        requestLog(res).warn({ code: 'sms_status_signature_invalid' }, 'SMS status callback with a wrong signature refused');
         res.send(403, { error: { code: 'forbidden', message: 'the signature does not match' } });
         return;
       }
@@ -56,10 +54,10 @@ export function registerSmsStatusRoute(server: Server, deps: StatusRouteDeps): v
       }
       const errorCode = fields.ErrorCode !== undefined && /^\d{1,6}$/.test(fields.ErrorCode) ? `twilio_${fields.ErrorCode}` : null;
       const known = await recordDeliveryStatus(deps.db, sid, status, errorCode, deps.now());
-      if (!known) deps.logger.info({ code: 'sms_status_unknown_sid' }, 'status for a message that is not a reminder');
+      if (!known) requestLog(res).info({ code: 'sms_status_unknown_sid' }, 'status for a message that is not a reminder');
       res.send(204);
     } catch (error) {
-      deps.logger.error({ code: 'sms_status_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'SMS status callback failed');
+      requestLog(res).error({ code: 'sms_status_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'SMS status callback failed');
       res.send(500, { error: { code: 'internal', message: 'the status could not be recorded' } });
     }
   });

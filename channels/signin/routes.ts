@@ -22,7 +22,7 @@ import { resolveLocale, type Locale } from '../../locales/i18n.js';
 import type { BrowserBinding } from '../directline/browser.js';
 import { DIRECT_LINE_CHANNEL_ID } from '../directline/DirectLineAdapter.js';
 import type { Logger } from '../logger.js';
-import type { Request, Response, Server } from '../server.js';
+import { requestLog, type Request, type Response, type Server } from '../server.js';
 import { localeFromAcceptLanguage } from '../web/routes.js';
 import type { OidcClient } from './oidc.js';
 import { renderSignInCode, renderSignInResult, renderSignInStart, sendPage, type SignInOutcome } from './pages.js';
@@ -49,9 +49,9 @@ export interface SignInRouteDeps {
   /**
    * Tells the conversation of a sign-in finished in the chat's own browser; called after the page is
    * sent, and its failure only gets logged. A sign-in finished anywhere else is never announced.
+   * `log` is the callback request's: the turn it runs logs with that request's id.
    */
-  readonly onCompleted: (completed: SignInCompleted) => Promise<void>;
-  readonly logger: Logger;
+  readonly onCompleted: (completed: SignInCompleted, log: Logger) => Promise<void>;
   readonly now?: () => Date;
 }
 
@@ -83,21 +83,21 @@ export function failureReason(error: unknown): Record<string, string> {
 }
 
 export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): void {
-  const { db, oidc, logger } = deps;
+  const { db, oidc } = deps;
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const now = deps.now ?? (() => new Date());
   const redirectUri = `${publicUrl}${SIGN_IN_CALLBACK_PATH}`;
 
   function refuse(res: Response, locale: Locale, outcome: Exclude<SignInOutcome, 'done'>, code: string): void {
-    logger.info({ code }, 'sign-in refused');
+    requestLog(res).info({ code }, 'sign-in refused');
     sendPage(res, STATUS[outcome], locale, (nonce) => renderSignInResult(locale, outcome, nonce));
   }
 
-  async function configuration(): Promise<client.Configuration | null> {
+  async function configuration(res: Response): Promise<client.Configuration | null> {
     try {
       return await oidc.configuration();
     } catch (error) {
-      logger.error({ code: 'signin_discovery_failed', err: failureReason(error) }, 'identity provider discovery failed');
+      requestLog(res).error({ code: 'signin_discovery_failed', err: failureReason(error) }, 'identity provider discovery failed');
       return null;
     }
   }
@@ -114,7 +114,7 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
       const at = now();
       if (request.expiresAt.getTime() <= at.getTime()) return refuse(res, locale, 'expired', 'signin_link_expired');
 
-      const config = await configuration();
+      const config = await configuration(res);
       if (config === null) return refuse(res, locale, 'unavailable', 'signin_provider_unavailable');
       const claimed = await claimSignInCallback(db, state, at);
       if (claimed === null) return refuse(res, locale, 'used', 'signin_callback_replayed');
@@ -136,7 +136,7 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
         }
         identity = { issuer: claims.iss, subject: claims.sub };
       } catch (error) {
-        logger.warn({ code: 'signin_callback_rejected', err: failureReason(error) }, 'sign-in callback rejected');
+        requestLog(res).warn({ code: 'signin_callback_rejected', err: failureReason(error) }, 'sign-in callback rejected');
         return refuse(res, locale, 'failed', 'signin_callback_rejected');
       }
 
@@ -147,26 +147,29 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
         const completedElsewhere = await completeSignInRequest(db, request.id, identity, now(), hashSignInCode(request.id, code));
         if (!completedElsewhere) return refuse(res, locale, 'used', 'signin_callback_replayed');
         sendPage(res, 200, locale, (nonce) => renderSignInCode(locale, code, nonce));
-        logger.info({ code: 'signin_completed_needs_code', channel: request.channel }, 'sign-in completed in another browser');
+        requestLog(res).info({ code: 'signin_completed_needs_code', channel: request.channel }, 'sign-in completed in another browser');
         return undefined;
       }
       const completed = await completeSignInRequest(db, request.id, identity, now());
       if (!completed) return refuse(res, locale, 'used', 'signin_callback_replayed');
       sendPage(res, 200, locale, (nonce) => renderSignInResult(locale, 'done', nonce));
-      logger.info({ code: 'signin_completed', channel: request.channel }, 'sign-in completed');
+      requestLog(res).info({ code: 'signin_completed', channel: request.channel }, 'sign-in completed');
 
       try {
-        await deps.onCompleted({
-          requestId: request.id,
-          channel: request.channel,
-          conversationRef: request.conversationRef as Partial<ConversationReference>,
-        });
+        await deps.onCompleted(
+          {
+            requestId: request.id,
+            channel: request.channel,
+            conversationRef: request.conversationRef as Partial<ConversationReference>,
+          },
+          requestLog(res),
+        );
       } catch (error) {
-        logger.error({ code: 'signin_notify_failed', err: failureReason(error) }, 'could not tell the conversation about a sign-in');
+        requestLog(res).error({ code: 'signin_notify_failed', err: failureReason(error) }, 'could not tell the conversation about a sign-in');
       }
       return undefined;
     } catch (error) {
-      logger.error({ code: 'signin_callback_error', err: failureReason(error) }, 'sign-in callback failed');
+      requestLog(res).error({ code: 'signin_callback_error', err: failureReason(error) }, 'sign-in callback failed');
       if (!res.headersSent) refuse(res, fallbackLocale, 'failed', 'signin_callback_error');
       return undefined;
     }
@@ -217,7 +220,7 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
   async function startSignIn(link: { id: string; locale: Locale }, res: Response): Promise<void> {
     const { locale } = link;
     // Discover before opening, so a provider outage does not burn the parent's one-time link.
-    const config = await configuration();
+    const config = await configuration(res);
     if (config === null) return refuse(res, locale, 'unavailable', 'signin_provider_unavailable');
     const secrets = {
       state: client.randomState(),
@@ -260,7 +263,7 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
       });
       return undefined;
     } catch (error) {
-      logger.error({ code: 'signin_link_error', err: failureReason(error) }, 'sign-in link failed');
+      requestLog(res).error({ code: 'signin_link_error', err: failureReason(error) }, 'sign-in link failed');
       if (!res.headersSent) refuse(res, fallbackLocale, 'failed', 'signin_link_error');
       return undefined;
     }
@@ -273,7 +276,7 @@ export function registerSignInRoutes(server: Server, deps: SignInRouteDeps): voi
       if (link === null) return undefined;
       return await startSignIn(link, res);
     } catch (error) {
-      logger.error({ code: 'signin_link_error', err: failureReason(error) }, 'sign-in link failed');
+      requestLog(res).error({ code: 'signin_link_error', err: failureReason(error) }, 'sign-in link failed');
       if (!res.headersSent) refuse(res, fallbackLocale, 'failed', 'signin_link_error');
       return undefined;
     }

@@ -27,7 +27,8 @@ import { isLocale, translator, type Locale } from '../../locales/i18n.js';
 import { conversationKey } from '../../dialogs/auth/conversation.js';
 import { SMS_CHANNEL_ID } from '../../dialogs/text/mode.js';
 import type { Logger } from '../logger.js';
-import type { Request, Response, Server } from '../server.js';
+import { requestLog, type Request, type Response, type Server } from '../server.js';
+import { useTurnLog } from '../../dialogs/log.js';
 import { renderTty } from '../text/tty.js';
 import type { SmsAdapter, SmsTurnOptions } from './SmsAdapter.js';
 
@@ -60,7 +61,6 @@ export interface SmsRouteDeps {
   readonly publicUrl: string;
   readonly ttyNumbers: readonly string[];
   readonly hashes: SmsHashes;
-  readonly logger: Logger;
   readonly now?: () => Date;
   readonly deadlineMs?: number;
   /** Counts a text by its number's hash (and for everyone); false when over the limit. */
@@ -145,7 +145,7 @@ export function keywordOf(body: string, optOutType?: string): KeywordKind | null
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
-  const { db, adapter, bot, logger, hashes } = deps;
+  const { db, adapter, bot, hashes } = deps;
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const now = deps.now ?? (() => new Date());
   const deadlineMs = deps.deadlineMs ?? WEBHOOK_DEADLINE_MS;
@@ -163,13 +163,13 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
    * that session is live (and touches it, as any account answer does); otherwise every saved page is
    * deleted and the parent is told to verify again.
    */
-  async function nextPage(conversation: SmsConversation, tty: boolean, at: Date): Promise<string[]> {
+  async function nextPage(conversation: SmsConversation, tty: boolean, at: Date, log: Logger): Promise<string[]> {
     let sessionId: string | null = null;
     if (conversation.replySessionId !== null) {
       const session = await useSession(db, conversationKey(SMS_CHANNEL_ID, conversation.id), at);
       if (session === null || session.id !== conversation.replySessionId) {
         await clearReplyState(db, conversation.id, at);
-        logger.info({ code: 'sms_pages_session_ended' }, 'saved SMS pages deleted: their session ended');
+        log.info({ code: 'sms_pages_session_ended' }, 'saved SMS pages deleted: their session ended');
         const locale = isLocale(conversation.replyLocale) ? conversation.replyLocale : 'en';
         return [own('account.session_ended', tty, locale)];
       }
@@ -183,23 +183,26 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
    * STOP and START: the conversation starts from nothing. Its dialog and data state, the parent's
    * profile, the verified session and every saved page go.
    */
-  async function forget(conversation: SmsConversation, messageSid: string, tty: boolean, at: Date): Promise<void> {
+  async function forget(conversation: SmsConversation, messageSid: string, tty: boolean, at: Date, log: Logger): Promise<void> {
     await endSessions(db, conversationKey(SMS_CHANNEL_ID, conversation.id), at);
     const activity = adapter.messageActivity({ messageSid, conversation, text: '', tty });
-    await adapter.processActivity(activity, (context) => bot.forget(context));
+    await adapter.processActivity(activity, (context) => {
+      useTurnLog(context, log);
+      return bot.forget(context);
+    });
     await clearReplyState(db, conversation.id, at);
   }
 
   /** Pages whose session is over are deleted at rest too; at most once a minute per instance. */
   let lastSweep = 0;
-  async function sweepStalePages(at: Date): Promise<void> {
+  async function sweepStalePages(at: Date, log: Logger): Promise<void> {
     if (at.getTime() - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = at.getTime();
     try {
       const cleared = await deleteStalePages(db, at);
-      if (cleared > 0) logger.info({ code: 'sms_stale_pages_deleted', count: cleared }, 'stale SMS pages deleted');
+      if (cleared > 0) log.info({ code: 'sms_stale_pages_deleted', count: cleared }, 'stale SMS pages deleted');
     } catch (error) {
-      logger.warn({ code: 'sms_sweep_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'stale SMS pages sweep failed');
+      log.warn({ code: 'sms_sweep_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'stale SMS pages sweep failed');
     }
   }
 
@@ -208,10 +211,18 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     messageSid: string,
     text: string,
     tty: boolean,
+    log: Logger,
     options: SmsTurnOptions = {},
   ): Promise<string[] | null> {
     const activity = adapter.messageActivity({ messageSid, conversation, text, tty });
-    const turn = adapter.processActivity(activity, (context) => bot.run(context), options);
+    const turn = adapter.processActivity(
+      activity,
+      (context) => {
+        useTurnLog(context, log);
+        return bot.run(context);
+      },
+      options,
+    );
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), deadlineMs);
@@ -226,11 +237,12 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     turn.then(
       (result) => adapter.deliver(conversation, result.pages),
       () => undefined,
-    ).catch((error: unknown) => logger.error({ code: 'sms_late_send_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'late SMS answer failed'));
+    ).catch((error: unknown) => log.error({ code: 'sms_late_send_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'late SMS answer failed'));
     return null;
   }
 
   server.post(SMS_PATH, async (req: Request, res: Response) => {
+    const log = requestLog(req);
     try {
       if (deps.authToken === null) {
         res.send(503, { error: { code: 'sms_unavailable', message: 'SMS is not configured' } });
@@ -243,7 +255,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       }
       const fields = postedFields(req);
       if (!twilio.validateRequest(deps.authToken, signature, `${publicUrl}${req.url ?? SMS_PATH}`, fields)) {
-        logger.warn({ code: 'sms_signature_invalid' }, 'SMS webhook with a wrong signature refused');
+        log.warn({ code: 'sms_signature_invalid' }, 'SMS webhook with a wrong signature refused');
         res.send(403, { error: { code: 'forbidden', message: 'the signature does not match' } });
         return;
       }
@@ -265,20 +277,20 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       const at = now();
       const conversation = await upsertConversation(db, { id: hashes.conversationId(from, to), parentNumber: from, ourNumber: to }, at);
       if (!(await claimMessage(db, messageSid, conversation.id, at))) {
-        logger.info({ code: 'sms_duplicate' }, 'SMS already handled');
+        log.info({ code: 'sms_duplicate' }, 'SMS already handled');
         twiml(res, []);
         return;
       }
       const ttyNumber = ttyNumbers.has(to);
       const phoneHash = hashes.phone(from);
       const keyword = keywordOf(body, field(fields, 'OptOutType'));
-      await sweepStalePages(at);
+      await sweepStalePages(at, log);
 
       if (keyword === 'opt_out') {
         // Twilio answers STOP itself and blocks delivery; we record it, forget the conversation and stay silent.
         await recordOptOut(db, phoneHash, at);
-        await forget(conversation, messageSid, ttyNumber, at);
-        logger.info({ code: 'sms_opt_out' }, 'SMS opt-out recorded');
+        await forget(conversation, messageSid, ttyNumber, at, log);
+        log.info({ code: 'sms_opt_out' }, 'SMS opt-out recorded');
         twiml(res, []);
         return;
       }
@@ -287,8 +299,8 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       if (keyword === 'opt_in' || (keyword === 'yes' && optedOut)) {
         await recordOptIn(db, phoneHash);
         // A fresh start: whatever dialog was waiting (an office email, a PIN) must not take the next text.
-        await forget(conversation, messageSid, ttyNumber, at);
-        logger.info({ code: 'sms_opt_in' }, 'SMS opt-in recorded');
+        await forget(conversation, messageSid, ttyNumber, at, log);
+        log.info({ code: 'sms_opt_in' }, 'SMS opt-in recorded');
         twiml(res, [own('sms.opted_in', ttyNumber || ((await deps.ttyMode?.(conversation.id)) ?? false), 'en')]);
         return;
       }
@@ -298,22 +310,22 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       }
       if (keyword === 'help') {
         // The bot's own help (what "help" promises), after the program facts carriers require.
-        const pages = await runTurn(conversation, messageSid, 'help', ttyNumber, { carrierHelp: true });
+        const pages = await runTurn(conversation, messageSid, 'help', ttyNumber, log, { carrierHelp: true });
         twiml(res, pages ?? []);
         return;
       }
       if (/^more(\s+ga)?[.!]?$/i.test(body.trim()) && conversation.pages.length > 0) {
-        twiml(res, await nextPage(conversation, ttyNumber, at));
+        twiml(res, await nextPage(conversation, ttyNumber, at, log));
         return;
       }
       // "1", "2"…: the numbered choices of the last reply, as if the parent typed the choice.
       const number = /^\s*(\d{1,2})\s*(?:ga)?\s*$/i.exec(body)?.[1];
       const choice = number === undefined ? undefined : conversation.choices.find((c) => c.number === Number(number));
       if (choice !== undefined) await clearReplyState(db, conversation.id, at);
-      const pages = await runTurn(conversation, messageSid, choice?.value ?? body, ttyNumber);
+      const pages = await runTurn(conversation, messageSid, choice?.value ?? body, ttyNumber, log);
       twiml(res, pages ?? []);
     } catch (error) {
-      logger.error({ code: 'sms_webhook_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'SMS webhook failed');
+      log.error({ code: 'sms_webhook_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'SMS webhook failed');
       if (res.headersSent) return;
       // Without the database the conversation's language is unknown: the calm answer in English,
       // with the helpline, rather than silence (a 500 would leave the parent with nothing).

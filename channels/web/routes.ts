@@ -11,13 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { LOCALES, loadResources, resolveLocale, type Locale } from '../../locales/i18n.js';
-import type { Logger } from '../logger.js';
-import type { Request, Response, Server } from '../server.js';
+import { requestLog, type Request, type Response, type Server } from '../server.js';
 import { renderPage, type PageTexts, type PageTextsByLocale } from './page.js';
-
-export interface WebRouteDeps {
-  readonly logger: Logger;
-}
 
 export const WEBCHAT_PATH = '/static/vendor/webchat.js';
 
@@ -134,7 +129,7 @@ function loadPageTexts(): PageTextsByLocale {
   return out;
 }
 
-export function registerWebRoutes(server: Server, deps: WebRouteDeps): void {
+export function registerWebRoutes(server: Server): void {
   const texts = loadPageTexts();
 
   server.get('/', async (req: Request, res: Response) => {
@@ -162,7 +157,7 @@ export function registerWebRoutes(server: Server, deps: WebRouteDeps): void {
       try {
         loaded = await load();
       } catch (err) {
-        deps.logger.error({ err: { name: (err as Error).name, message: (err as Error).message }, route: asset.route }, 'static asset missing');
+        requestLog(res).error({ err: { name: (err as Error).name, message: (err as Error).message }, route: asset.route }, 'static asset missing');
         res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end();
         return;

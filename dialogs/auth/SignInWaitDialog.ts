@@ -18,6 +18,7 @@
 import { ActionTypes, ActivityTypes, CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from '../framework.js';
 import type { AccountDeps } from '../deps.js';
+import { turnLog } from '../log.js';
 import { isPersonRequest } from '../office/personRequest.js';
 import { loadLexicon } from '../recognizer/lexicon.js';
 import { SmallTalk } from '../recognizer/SmallTalk.js';
@@ -137,7 +138,7 @@ export class SignInWaitDialog extends Dialog<SignInWaitOptions> {
     }
     if (result.outcome === 'wrong') {
       await auditTurn(this.deps.db, context, { action: 'sign_in', outcome: result.ended ? 'code_ended' : 'code_wrong' });
-      this.deps.logger?.warn({ code: result.ended ? 'signin_code_ended' : 'signin_code_wrong' }, 'wrong sign-in code');
+      turnLog(dc.context, this.deps.logger)?.warn({ code: result.ended ? 'signin_code_ended' : 'signin_code_wrong' }, 'wrong sign-in code');
       if (result.ended) {
         await this.sendLink(context, 'auth.code_ended');
         return Dialog.EndOfTurn;
@@ -157,7 +158,7 @@ export class SignInWaitDialog extends Dialog<SignInWaitOptions> {
     if (identity === null) {
       // A stale, repeated or forged event proves nothing; it is recorded, and never trusted.
       await auditTurn(this.deps.db, context, { action: 'sign_in', outcome: 'rejected' });
-      this.deps.logger?.warn({ event: SIGN_IN_COMPLETED_EVENT }, 'sign-in completion not accepted');
+      turnLog(dc.context, this.deps.logger)?.warn({ event: SIGN_IN_COMPLETED_EVENT }, 'sign-in completion not accepted');
       if (stray) return dc.endDialog(undefined);
       await this.sendLink(context, 'auth.sign_in_not_completed');
       return Dialog.EndOfTurn;

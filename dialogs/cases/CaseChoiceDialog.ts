@@ -9,6 +9,7 @@ import type { CaseSummary } from '../../db/account/cases.js';
 import { REROUTE } from '../account/reroute.js';
 import { auditTurn } from '../auth/conversation.js';
 import type { AccountDeps } from '../deps.js';
+import { turnLog } from '../log.js';
 import { lastFour } from '../format.js';
 import type { Say } from '../messages.js';
 import { sayFor } from '../reply.js';
@@ -97,7 +98,7 @@ export class CaseChoiceDialog extends ComponentDialog {
         caseNumber: match.asked,
         detail: { reason: 'not_a_party' },
       });
-      this.deps.logger?.warn({ event: 'case_access_refused' }, 'a parent asked about a case they are not on');
+      turnLog(step.context, this.deps.logger)?.warn({ event: 'case_access_refused' }, 'a parent asked about a case they are not on');
       await step.context.sendActivity(sayFor(step.context)('cases.not_yours'));
       return step.endDialog(undefined);
     }

@@ -27,6 +27,7 @@ import { auditTurn, conversationKeyOf } from '../auth/conversation.js';
 import { VERIFY_DIALOG, VerifyDialog, verifiedPersonOf, type VerifyOptions } from '../auth/VerifyDialog.js';
 import { CASE_CHOICE_DIALOG, CaseChoiceDialog, isCaseSelection, type CaseChoiceOptions } from '../cases/CaseChoiceDialog.js';
 import type { AccountDeps } from '../deps.js';
+import { turnLog } from '../log.js';
 import { formatDate, formatMoney } from '../format.js';
 import type { Say } from '../messages.js';
 import { yesNo } from '../pin/yesNo.js';
@@ -175,7 +176,7 @@ export class DocumentDialog extends ComponentDialog {
           conversationHash: conversationKeyOf(step.context),
         });
       } catch (error) {
-        this.deps.logger?.error({ code: 'document_issue_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'document could not be issued');
+        turnLog(step.context, this.deps.logger)?.error({ code: 'document_issue_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'document could not be issued');
         await audit(job.caseNumber, 'failed');
         await reply(step.context, 'documents.chat.failed');
         return step.endDialog();

@@ -27,6 +27,7 @@ import { VERIFY_DIALOG, VerifyDialog, verifiedPersonOf } from '../auth/VerifyDia
 import { CASE_CHOICE_DIALOG, CaseChoiceDialog, isCaseSelection, type CaseChoiceOptions } from '../cases/CaseChoiceDialog.js';
 import { caseChoiceOf } from '../cases/caseChoice.js';
 import type { AccountDeps } from '../deps.js';
+import { turnLog } from '../log.js';
 import { MAX_REASKS, textResult } from '../linking/validators.js';
 import { yesNo } from '../pin/yesNo.js';
 import { localeOf, reply, sayFor } from '../reply.js';
@@ -138,7 +139,7 @@ export class ContactOfficeDialog extends ComponentDialog {
     }
     const office = await findCaseOffice(this.deps.db, values.personId, caseNumber);
     if (office === null) {
-      this.deps.logger?.error({ event: 'office_missing' }, 'a case of a verified parent has no office');
+      turnLog(step.context, this.deps.logger)?.error({ event: 'office_missing' }, 'a case of a verified parent has no office');
       await reply(step.context, 'errors.generic');
       return step.endDialog();
     }
@@ -212,7 +213,7 @@ export class ContactOfficeDialog extends ComponentDialog {
         body: message,
       });
     } catch (error) {
-      this.deps.logger?.error({ event: 'office_message_not_queued', code: errorCodeOf(error) }, 'an office message could not be queued');
+      turnLog(step.context, this.deps.logger)?.error({ event: 'office_message_not_queued', code: errorCodeOf(error) }, 'an office message could not be queued');
       await reply(step.context, 'office.failed', { office: contact.office, phone: contact.phone, hours: contact.hours });
       return;
     }

@@ -42,7 +42,7 @@ async function startConnector(): Promise<{ server: restify.Server; base: string;
 async function startBot(adapter: CloudAdapter, bot: EchoBot, loopbackOnly: boolean, host: string): Promise<{ server: Server; port: number }> {
   const logger = createLogger({ level: 'silent' });
   const server = createHttpServer({ logger });
-  registerBotFrameworkRoutes(server, { adapter, bot, loopbackOnly, logger });
+  registerBotFrameworkRoutes(server, { adapter, bot, loopbackOnly });
   return { server, port: await listen(server, 0, host) };
 }
 

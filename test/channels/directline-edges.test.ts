@@ -165,7 +165,7 @@ describe.each(databaseKinds())('Direct Line token chain lifetime on %s', (kind) 
     const logger = createLogger({ level: 'silent' });
     server = createHttpServer({ logger });
     const adapter = new DirectLineAdapter({ db: t.db, serviceUrl: 'http://localhost:3978' });
-    registerDirectLineRoutes(server, { db: t.db, adapter, bot: new GreetingBot(), tokens, logger });
+    registerDirectLineRoutes(server, { db: t.db, adapter, bot: new GreetingBot(), tokens });
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
   afterAll(async () => {

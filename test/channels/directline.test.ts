@@ -55,7 +55,7 @@ async function startInstance(t: TestDatabase, withTurnErrorHandler: boolean): Pr
     };
   }
   const bot = new TestBot();
-  registerDirectLineRoutes(server, { db: t.db, adapter, bot, tokens: new DirectLineTokens(SECRET), logger });
+  registerDirectLineRoutes(server, { db: t.db, adapter, bot, tokens: new DirectLineTokens(SECRET) });
   const port = await listen(server, 0, '127.0.0.1');
   return { server, adapter, base: `http://127.0.0.1:${port}`, turns };
 }

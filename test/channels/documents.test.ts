@@ -66,7 +66,6 @@ beforeAll(async () => {
     browsers,
     // Never reached by these tests: the sign-in itself is driven end to end in test/documents.test.ts.
     oidc: new OidcClient({ issuer: 'https://nygov.example.test', clientId: 'c', clientSecret: 's' }),
-    logger: pino({ level: 'silent' }),
     now,
   });
 }, 120_000);

@@ -175,4 +175,31 @@ describe('a request through the whole app', () => {
     expect(produced.map((e) => e.msg)).toContain('message routed');
     for (const entry of produced) expect(entry.requestId).toBe(requestId);
   });
+
+  it('carries it on the lines of a turn on /api/messages too, and two requests at once keep their own', async () => {
+    const before = entries().length;
+    const post = (id: string, conversation: string): Promise<Response> =>
+      fetch(`${base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': id },
+        body: JSON.stringify({
+          type: 'message',
+          id: `m-${id}`,
+          text: 'help',
+          channelId: 'emulator',
+          serviceUrl: 'http://127.0.0.1:9',
+          deliveryMode: 'expectReplies',
+          conversation: { id: conversation },
+          from: { id: `user-${conversation}`, role: 'user' },
+          recipient: { id: 'bot', role: 'bot' },
+          locale: 'en-US',
+        }),
+      });
+    const [one, two] = await Promise.all([post('request-one-1234', 'log-conv-1'), post('request-two-5678', 'log-conv-2')]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    const produced = entries().slice(before);
+    const routed = produced.filter((e) => e.msg === 'message routed');
+    expect(routed.map((e) => e.requestId).sort()).toEqual(['request-one-1234', 'request-two-5678']);
+    for (const entry of produced) expect(['request-one-1234', 'request-two-5678']).toContain(entry.requestId);
+  });
 });

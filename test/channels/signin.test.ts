@@ -105,7 +105,6 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
         completed.push(event);
         if (failNotify) throw new Error('adapter down');
       },
-      logger,
       now,
     });
     await listen(server, port, '127.0.0.1');
@@ -407,7 +406,6 @@ describe.each(databaseKinds())('sign-in with the development NY.gov on %s', (kin
       oidc: new OidcClient({ issuer: `http://127.0.0.1:${deadPort}/dev-idp`, clientId: DEV_CLIENT_ID, clientSecret: 'x' }),
       browsers: new BrowserBinding(DEV_SESSION_SECRET, base),
       onCompleted: async () => undefined,
-      logger,
     });
     await listen(other, port, '127.0.0.1');
     try {

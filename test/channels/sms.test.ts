@@ -57,12 +57,12 @@ describe('SMS channel', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = createHttpServer({ logger });
-    registerSmsRoutes(server, { db: database.db, adapter, bot, authToken: TEST_AUTH_TOKEN, publicUrl: base, ttyNumbers: [], hashes, logger });
+    registerSmsRoutes(server, { db: database.db, adapter, bot, authToken: TEST_AUTH_TOKEN, publicUrl: base, ttyNumbers: [], hashes });
     await listen(server, port, '127.0.0.1');
     const otherPort = await freePort();
     unconfiguredBase = `http://127.0.0.1:${otherPort}`;
     unconfigured = createHttpServer({ logger });
-    registerSmsRoutes(unconfigured, { db: database.db, adapter, bot, authToken: null, publicUrl: unconfiguredBase, ttyNumbers: [], hashes, logger });
+    registerSmsRoutes(unconfigured, { db: database.db, adapter, bot, authToken: null, publicUrl: unconfiguredBase, ttyNumbers: [], hashes });
     await listen(unconfigured, otherPort, '127.0.0.1');
   }, 60_000);
 

@@ -53,7 +53,7 @@ let base: string;
 
 beforeAll(async () => {
   server = createHttpServer({ logger: createLogger({ level: 'silent' }) });
-  registerWebRoutes(server, { logger: createLogger({ level: 'silent' }) });
+  registerWebRoutes(server);
   const port = await listen(server, 0, '127.0.0.1');
   base = `http://127.0.0.1:${port}`;
 });
