@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEFAULT_PGLITE_SHARED_BUFFERS_MB } from '../config.js';
 import { AppError } from './errors.js';
 import { databaseErrorCode, isBrokenConnection, isDatabaseOutage } from './health.js';
@@ -123,6 +123,9 @@ function baselineWebAssemblyOnly(): void {
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
   if (target.databaseUrl !== null) {
+    // Loaded only for PostgreSQL: on the embedded database (npm start) its three megabytes of
+    // heap would stay resident for nothing.
+    const { default: pg } = await import('pg');
     const statementTimeoutMs = target.databaseStatementTimeoutMs ?? 0;
     const limited = statementTimeoutMs > 0;
     const report = (error: unknown): void => options.onConnectionError?.(databaseErrorCode(error));
