@@ -25,11 +25,10 @@ import { useTurnLog } from './dialogs/log.js';
 import { registerOpsRoutes } from './channels/ops.js';
 import { SmsAdapter } from './channels/sms/SmsAdapter.js';
 import { createSmsHashes, registerSmsRoutes } from './channels/sms/routes.js';
-import { createTwilioSender, type TwilioHttpClient } from './channels/sms/twilio.js';
+import type { TwilioHttpClient } from './channels/sms/twilio.js';
 import { runReminders } from './channels/reminders/ReminderRunner.js';
 import { startReminderScheduler } from './channels/reminders/scheduler.js';
 import { registerSmsStatusRoute, SMS_STATUS_PATH } from './channels/reminders/statusRoute.js';
-import { createTwilioReminderSender, twilioHttpClientFor } from './channels/reminders/twilioSender.js';
 import { SMS_CHANNEL_ID } from './dialogs/text/mode.js';
 import { closeServer, createHttpServer, listen, type Server } from './channels/server.js';
 import { TurnMetricsMiddleware, createMetrics, registerHttpMetrics } from './channels/telemetry.js';
@@ -117,11 +116,22 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // Texts sent outside a webhook reply (reminders, their one-time codes) go through Twilio's REST API.
   const smsHashes = createSmsHashes(config.sessionSecret);
   const { accountSid, authToken, from: twilioFrom, apiUrl: twilioApiUrl } = config.twilio;
-  const twilioHttpClient = twilioHttpClientFor(twilioApiUrl, options.twilioHttpClient);
-  const reminderSender =
-    accountSid === null || authToken === null || twilioFrom === null
+  // The REST clients' modules (Twilio's library: six megabytes of heap) are loaded only when texts can be sent.
+  const twilioRest =
+    accountSid === null || authToken === null
       ? null
-      : createTwilioReminderSender({ accountSid, authToken, apiUrl: twilioApiUrl, httpClient: twilioHttpClient });
+      : await (async () => {
+          const [{ createTwilioSender }, { createTwilioReminderSender, twilioHttpClientFor }] = await Promise.all([
+            import('./channels/sms/twilio.js'),
+            import('./channels/reminders/twilioSender.js'),
+          ]);
+          const httpClient = twilioHttpClientFor(twilioApiUrl, options.twilioHttpClient);
+          return {
+            sms: createTwilioSender({ accountSid, authToken, httpClient }),
+            reminders: twilioFrom === null ? null : createTwilioReminderSender({ accountSid, authToken, apiUrl: twilioApiUrl, httpClient }),
+          };
+        })();
+  const reminderSender = twilioRest?.reminders ?? null;
   const reminders =
     reminderSender === null || twilioFrom === null
       ? undefined
@@ -167,7 +177,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const sms = new SmsAdapter({
     db,
-    sender: accountSid === null || authToken === null ? null : createTwilioSender({ accountSid, authToken, httpClient: twilioHttpClient }),
+    sender: twilioRest?.sms ?? null,
     phoneHash: smsHashes.phone,
     serviceUrl: config.publicUrl,
     logger,

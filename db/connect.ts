@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEFAULT_PGLITE_SHARED_BUFFERS_MB } from '../config.js';
 import { AppError } from './errors.js';
 import { databaseErrorCode, isBrokenConnection, isDatabaseOutage } from './health.js';
@@ -49,13 +49,22 @@ export interface OpenDatabase {
 const DATE_OID = 1082;
 
 /**
- * PGlite's start parameters with our buffer size. Given on the command line (`-c`), not through
- * `postgresqlconf`, which would replace the data folder's whole `postgresql.conf` (its time zone,
- * date style and locale lines with it) and so edit the developer's database for good.
- * `wal_buffers` follows (its default is 1/32 of `shared_buffers`).
+ * PGlite runs PostgreSQL in single-user mode: one backend, ever. initdb's `postgresql.conf` still
+ * sizes shared memory for 100 connections (process slots, lock and predicate-lock tables: about 3
+ * MB of the WebAssembly memory, resident); 5 keeps PostgreSQL's own check that the 3 reserved
+ * superuser connections leave room, and the lock table still holds hundreds of locks per
+ * transaction (it scales with this count, and a migration takes many).
+ */
+const PGLITE_MAX_CONNECTIONS = 5;
+
+/**
+ * PGlite's start parameters with our buffer size and connection count. Given on the command line
+ * (`-c`), not through `postgresqlconf`, which would replace the data folder's whole
+ * `postgresql.conf` (its time zone, date style and locale lines with it) and so edit the
+ * developer's database for good. `wal_buffers` follows (its default is 1/32 of `shared_buffers`).
  */
 export function pgliteStartParams(sharedBuffersMb = DEFAULT_PGLITE_SHARED_BUFFERS_MB): string[] {
-  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
+  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`, '-c', `max_connections=${PGLITE_MAX_CONNECTIONS}`];
 }
 
 /** The client-side deadline trails the server's, so a live server always reports its own cancel. */
@@ -123,6 +132,9 @@ function baselineWebAssemblyOnly(): void {
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
   if (target.databaseUrl !== null) {
+    // Loaded only for PostgreSQL: on the embedded database (npm start) its three megabytes of
+    // heap would stay resident for nothing.
+    const { default: pg } = await import('pg');
     const statementTimeoutMs = target.databaseStatementTimeoutMs ?? 0;
     const limited = statementTimeoutMs > 0;
     const report = (error: unknown): void => options.onConnectionError?.(databaseErrorCode(error));

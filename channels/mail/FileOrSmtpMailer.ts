@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import type { OfficeEmail, OfficeMailer } from '../../dialogs/office/ports.js';
 
 export interface MailSettings {
@@ -45,7 +45,11 @@ function messageBytes(info: unknown): Buffer {
 }
 
 export class FileOrSmtpMailer implements OfficeMailer {
-  private readonly transport: MailTransport;
+  /**
+   * Made at the first email: nodemailer is loaded only then, so a process that never writes to
+   * the office (most of them) keeps its three megabytes of heap free.
+   */
+  private transport: Promise<MailTransport> | null;
   private readonly toFiles: boolean;
 
   constructor(
@@ -53,11 +57,15 @@ export class FileOrSmtpMailer implements OfficeMailer {
     options: { transport?: MailTransport } = {},
   ) {
     this.toFiles = settings.smtpUrl === null;
-    this.transport =
-      options.transport ??
-      (settings.smtpUrl === null
-        ? nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
-        : nodemailer.createTransport({ url: settings.smtpUrl, ...SMTP_TIMEOUTS }));
+    this.transport = options.transport === undefined ? null : Promise.resolve(options.transport);
+  }
+
+  private async createTransport(): Promise<MailTransport> {
+    const { default: nodemailer } = await import('nodemailer');
+    const { smtpUrl } = this.settings;
+    return smtpUrl === null
+      ? nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+      : nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
   }
 
   /** Where a file-mode email lands: `<dir>/<reference>.eml`; a resend replaces it, never adds one. */
@@ -76,7 +84,8 @@ export class FileOrSmtpMailer implements OfficeMailer {
       // Out-of-office and other automatic replies must not come back to an unread address.
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Office-Reference': email.reference },
     };
-    const info = await this.transport.sendMail(mail);
+    this.transport ??= this.createTransport();
+    const info = await (await this.transport).sendMail(mail);
     if (!this.toFiles) return;
     const bytes = messageBytes(info);
     await mkdir(this.settings.dir, { recursive: true });

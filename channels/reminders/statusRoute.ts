@@ -4,8 +4,8 @@
  * MessageSid and nothing else of the request is kept.
  */
 import type { Kysely } from 'kysely';
-import twilio from 'twilio';
 import { recordDeliveryStatus } from '../../db/repositories/reminders.js';
+import { loadTwilio } from '../sms/routes.js';
 import type { Database } from '../../db/schema.js';
 import { requestLog, type Request, type Response, type Server } from '../server.js';
 
@@ -41,6 +41,7 @@ export function registerSmsStatusRoute(server: Server, deps: StatusRouteDeps): v
         return;
       }
       const fields = fieldsOf(req);
+      const twilio = await loadTwilio();
       if (!twilio.validateRequest(deps.authToken, signature, `${deps.publicUrl}${req.url ?? SMS_STATUS_PATH}`, fields)) {
         requestLog(res).warn({ code: 'sms_status_signature_invalid' }, 'SMS status callback with a wrong signature refused');
         res.send(403, { error: { code: 'forbidden', message: 'the signature does not match' } });

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import type { Kysely } from 'kysely';
-import twilio from 'twilio';
+import type Twilio from 'twilio';
 import { endSessions, useSession } from '../../db/repositories/sessions.js';
 import {
   claimMessage,
@@ -102,7 +102,15 @@ function field(fields: Record<string, string | string[]>, name: string): string 
   return typeof value === 'string' ? value : undefined;
 }
 
-function twiml(res: Response, pages: readonly string[]): void {
+/**
+ * Twilio's library (six megabytes of heap), loaded at the first webhook rather than at start: an
+ * instance that never receives a text never holds it.
+ */
+export async function loadTwilio(): Promise<typeof Twilio> {
+  return (await import('twilio')).default;
+}
+
+function twiml(twilio: typeof Twilio, res: Response, pages: readonly string[]): void {
   const answer = new twilio.twiml.MessagingResponse();
   for (const page of pages) answer.message(page);
   res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
@@ -248,6 +256,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
         res.send(503, { error: { code: 'sms_unavailable', message: 'SMS is not configured' } });
         return;
       }
+      const twilio = await loadTwilio();
       const signature = req.header('x-twilio-signature');
       if (signature === undefined || signature === '') {
         res.send(400, { error: { code: 'bad_request', message: 'X-Twilio-Signature is required' } });
@@ -270,7 +279,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       // Over the limit the text is dropped with an empty answer: a 429 would be retried and flagged by
       // Twilio, and a "slow down" reply would spend a text on every message of a flood.
       if (deps.rateLimit !== undefined && !(await deps.rateLimit(hashes.phone(from)))) {
-        twiml(res, []);
+        twiml(twilio, res, []);
         return;
       }
       const body = field(fields, 'Body') ?? '';
@@ -278,7 +287,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       const conversation = await upsertConversation(db, { id: hashes.conversationId(from, to), parentNumber: from, ourNumber: to }, at);
       if (!(await claimMessage(db, messageSid, conversation.id, at))) {
         log.info({ code: 'sms_duplicate' }, 'SMS already handled');
-        twiml(res, []);
+        twiml(twilio, res, []);
         return;
       }
       const ttyNumber = ttyNumbers.has(to);
@@ -291,7 +300,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
         await recordOptOut(db, phoneHash, at);
         await forget(conversation, messageSid, ttyNumber, at, log);
         log.info({ code: 'sms_opt_out' }, 'SMS opt-out recorded');
-        twiml(res, []);
+        twiml(twilio, res, []);
         return;
       }
       const optedOut = await isOptedOut(db, phoneHash);
@@ -301,21 +310,21 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
         // A fresh start: whatever dialog was waiting (an office email, a PIN) must not take the next text.
         await forget(conversation, messageSid, ttyNumber, at, log);
         log.info({ code: 'sms_opt_in' }, 'SMS opt-in recorded');
-        twiml(res, [own('sms.opted_in', ttyNumber || ((await deps.ttyMode?.(conversation.id)) ?? false), 'en')]);
+        twiml(twilio, res, [own('sms.opted_in', ttyNumber || ((await deps.ttyMode?.(conversation.id)) ?? false), 'en')]);
         return;
       }
       if (optedOut) {
-        twiml(res, []);
+        twiml(twilio, res, []);
         return;
       }
       if (keyword === 'help') {
         // The bot's own help (what "help" promises), after the program facts carriers require.
         const pages = await runTurn(conversation, messageSid, 'help', ttyNumber, log, { carrierHelp: true });
-        twiml(res, pages ?? []);
+        twiml(twilio, res, pages ?? []);
         return;
       }
       if (/^more(\s+ga)?[.!]?$/i.test(body.trim()) && conversation.pages.length > 0) {
-        twiml(res, await nextPage(conversation, ttyNumber, at, log));
+        twiml(twilio, res, await nextPage(conversation, ttyNumber, at, log));
         return;
       }
       // "1", "2"…: the numbered choices of the last reply, as if the parent typed the choice.
@@ -323,13 +332,13 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       const choice = number === undefined ? undefined : conversation.choices.find((c) => c.number === Number(number));
       if (choice !== undefined) await clearReplyState(db, conversation.id, at);
       const pages = await runTurn(conversation, messageSid, choice?.value ?? body, ttyNumber, log);
-      twiml(res, pages ?? []);
+      twiml(twilio, res, pages ?? []);
     } catch (error) {
       log.error({ code: 'sms_webhook_failed', err: { name: error instanceof Error ? error.name : typeof error } }, 'SMS webhook failed');
       if (res.headersSent) return;
       // Without the database the conversation's language is unknown: the calm answer in English,
       // with the helpline, rather than silence (a 500 would leave the parent with nothing).
-      if (isAppError(error, 'database_unavailable') || isDatabaseOutage(error)) twiml(res, [own('errors.generic', ttyNumbers.has(field(postedFields(req), 'To') ?? ''), 'en')]);
+      if (isAppError(error, 'database_unavailable') || isDatabaseOutage(error)) twiml(await loadTwilio(), res, [own('errors.generic', ttyNumbers.has(field(postedFields(req), 'To') ?? ''), 'en')]);
       else res.send(500, { error: { code: 'internal', message: 'internal error' } });
     }
   });

@@ -4,7 +4,7 @@
  * is both the sequence of every stored activity and the watermark clients poll with.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from '../schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -161,6 +161,8 @@ export async function listenForActivities(databaseUrl: string, options: Activity
   let timer: NodeJS.Timeout | null = null;
 
   const connect = async (): Promise<void> => {
+    // Only PostgreSQL listens: the embedded database's process never loads `pg` (see openDatabase).
+    const { default: pg } = await import('pg');
     const next = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
     let lost = false;
     const onLost = (error?: Error): void => {

@@ -24,9 +24,19 @@ describe('the embedded database opens with small shared buffers', () => {
   });
 
   it('takes the configured size', async () => {
-    const open = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://', pgliteSharedBuffersMb: 4 });
+    const open = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://', pgliteSharedBuffersMb: 12 });
     try {
-      expect(await sharedBuffers(open.db)).toBe('4MB');
+      expect(await sharedBuffers(open.db)).toBe('12MB');
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('sizes shared memory for a few connections, not initdb 100: single-user PGlite has one backend', async () => {
+    const open = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://' });
+    try {
+      const { rows } = await sql<Record<string, string>>`show max_connections`.execute(open.db);
+      expect(Number(Object.values(rows[0] ?? {})[0])).toBeLessThanOrEqual(5);
     } finally {
       await open.close();
     }
