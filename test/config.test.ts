@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, DEFAULT_PGLITE_SHARED_BUFFERS_MB, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION, DEV_SESSION_SECRET, loadConfig } from '../config.js';
+import { ConfigError, DEFAULT_HEAP_GROWTH_PERCENT, DEFAULT_PGLITE_SHARED_BUFFERS_MB, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION, DEV_SESSION_SECRET, loadConfig } from '../config.js';
 
 const SECRET_A = 'a'.repeat(40);
 const SECRET_B = 'b'.repeat(40);
@@ -49,6 +49,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ PGLITE_SHARED_BUFFERS_MB: '64' }).pgliteSharedBuffersMb).toBe(64);
     for (const bad of ['0', '8MB', '-1', '2048']) {
       expect(() => loadConfig({ PGLITE_SHARED_BUFFERS_MB: bad })).toThrow(/PGLITE_SHARED_BUFFERS_MB/);
+    }
+  });
+
+  it('bounds heap growth by default (0 hands it back to V8), and refuses what is not a percentage', () => {
+    expect(loadConfig({}).heapGrowthPercent).toBe(DEFAULT_HEAP_GROWTH_PERCENT);
+    expect(DEFAULT_HEAP_GROWTH_PERCENT).toBeGreaterThan(0);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '100' }).heapGrowthPercent).toBe(100);
+    for (const bad of ['-5', '30%', '1.5', '5000', 'lots']) {
+      expect(() => loadConfig({ HEAP_GROWTH_PERCENT: bad })).toThrow(/HEAP_GROWTH_PERCENT/);
     }
   });
 

@@ -35,3 +35,30 @@ describe('what a start loads', () => {
     expect(afterSignIn).toMatchObject({ devIdentityProvider: true, discoveryStatus: 200, recognizersDateTime: false, recognizersSuite: false });
   }, 150_000);
 });
+
+describe('the start script', () => {
+  /** `npm start`'s command as the shell runs it, with the app swapped for a line printing node's flags and the allocator settings. */
+  async function flagsOfStart(databaseUrl: string | undefined): Promise<{ execArgv: string[]; arenas: string | undefined }> {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } };
+    const probe = `-e 'console.log(JSON.stringify({ execArgv: process.execArgv, arenas: process.env.MALLOC_ARENA_MAX }))'`;
+    const command = pkg.scripts.start.replace('.data/build/index.js', probe);
+    expect(command).not.toBe(pkg.scripts.start);
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    if (databaseUrl === undefined) delete env.DATABASE_URL;
+    else env.DATABASE_URL = databaseUrl;
+    const { stdout } = await promisify(execFile)('sh', ['-c', command], { cwd: ROOT, env, timeout: 30_000 });
+    return JSON.parse(stdout) as { execArgv: string[]; arenas: string | undefined };
+  }
+
+  it('runs node lean on the embedded database and fast on PostgreSQL, with the allocator held to two arenas either way', async () => {
+    const embedded = await flagsOfStart(undefined);
+    expect(embedded.execArgv).toContain('--optimize-for-size');
+    expect(embedded.arenas).toBe('2');
+    const postgres = await flagsOfStart('postgres://postgres@127.0.0.1:5432/postgres');
+    expect(postgres.execArgv).not.toContain('--optimize-for-size');
+    expect(postgres.execArgv).toContain('--no-optimize-for-size');
+    expect(postgres.arenas).toBe('2');
+  });
+});

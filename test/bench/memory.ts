@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/app.js';
 import { closedLoop, processCpuMs, processRssMb, type BotServer } from './turns.js';
+import { startScript } from './start.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -49,18 +50,6 @@ process.on('SIGUSR2', () => {
   writeFileSync(process.env.MEM_PROBE_OUT, JSON.stringify({ usage, spaces }));
 });
 `;
-
-async function startScript(): Promise<{ args: string[]; env: Record<string, string> }> {
-  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.trim().split(/\s+/);
-  const env: Record<string, string> = {};
-  while (words[0] !== undefined && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
-    const [name = '', ...value] = (words.shift() ?? '').split('=');
-    env[name] = value.join('=');
-  }
-  if (words[0] !== 'node') throw new Error(`the start script runs ${words[0] ?? 'nothing'}, not node`);
-  return { args: words.slice(1), env };
-}
 
 async function smapsRollup(pid: number): Promise<Record<string, number>> {
   const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
@@ -95,7 +84,9 @@ async function waitReady(port: number, started: number, exited: () => boolean): 
 }
 
 async function once(dir: string): Promise<void> {
-  const start = await startScript();
+  const scripted = await startScript({});
+  if (scripted.command !== 'node') throw new Error(`the start script runs ${scripted.command}, not node`);
+  const start = { args: scripted.args, env: scripted.env };
   const pgliteDir = join(dir, `pglite-${Date.now()}`);
   await cp(join(dir, 'pglite'), pgliteDir, { recursive: true });
   const port = await freePort();

@@ -121,17 +121,20 @@ async function measureOnce(command: string, args: readonly string[], env: NodeJS
 /**
  * `npm start`'s own command, without npm and its build check: `VAR=value` words become the
  * environment and the rest the command, so whatever flags the start script gives node are measured.
+ * The script's one shell expansion, `${NAME:+word}` (a flag that depends on DATABASE_URL), is
+ * expanded against `env`, the environment the command will run in.
  */
-async function startScript(): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
+export async function startScript(env: NodeJS.ProcessEnv): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.trim().split(/\s+/);
-  const env: Record<string, string> = {};
+  const expanded = pkg.scripts.start.replace(/\$\{([A-Z_][A-Z0-9_]*):\+([^}]*)\}/g, (_all, name: string, word: string) => ((env[name] ?? '') === '' ? '' : word));
+  const words = expanded.trim().split(/\s+/);
+  const scriptEnv: Record<string, string> = {};
   while (words[0] !== undefined && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
     const [name = '', ...value] = (words.shift() ?? '').split('=');
-    env[name] = value.join('=');
+    scriptEnv[name] = value.join('=');
   }
   const [command = 'node', ...args] = words;
-  return { command, args, env };
+  return { command, args, env: scriptEnv };
 }
 
 function middle(values: readonly number[]): number {
@@ -181,13 +184,17 @@ export async function measureStart(runs = 3, options: StartOptions = {}): Promis
         rssAfterLoadMb: known(figures.map((f) => f.rssAfterLoadMb)),
       };
     };
-    const start = await startScript();
+    const start = await startScript(env);
     const loadEnv = { ...env, ...start.env, ...LOAD_LIMITS };
+    const onPostgres = options.databaseUrl === undefined ? null : await startScript({ ...env, DATABASE_URL: options.databaseUrl });
     return {
       bare: await series('node', ['-e', BARE_SERVER], true),
       npmStart: await series('npm', ['start', '--silent'], false),
       node: await series(start.command, start.args, true, turns, loadEnv),
-      postgres: options.databaseUrl === undefined ? null : await series(start.command, start.args, true, turns, { ...loadEnv, DATABASE_URL: options.databaseUrl }),
+      postgres:
+        onPostgres === null || options.databaseUrl === undefined
+          ? null
+          : await series(onPostgres.command, onPostgres.args, true, turns, { ...env, ...onPostgres.env, ...LOAD_LIMITS, DATABASE_URL: options.databaseUrl }),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -165,9 +165,11 @@ export async function startAssistant(options: {
   /** Another build of the app (`node .ci/build.mjs <dir>`), to compare two versions in one run. */
   entry?: string;
   name?: string;
+  /** Extra environment (a setting to compare), over the one the bench gives every server. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<BotServer> {
   const port = await freePort();
-  const env = { ...childEnv(options.databaseUrl), PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const env = { ...childEnv(options.databaseUrl), ...options.env, PUBLIC_URL: `http://127.0.0.1:${port}` };
   // The help text names the commands: "balance" is in every language's help.
   return startChild(options.name ?? 'assistant', [...(options.nodeArgs ?? []), options.entry ?? '.data/build/index.js'], env, port, (text) => text.length > 100, options.stdout);
 }
