@@ -141,9 +141,12 @@ async function startChild(
   };
 }
 
-/** The environment a child gets: ours, minus what would point the app elsewhere. */
+/**
+ * The environment a child gets: ours, minus what would point the app elsewhere, plus the allocator
+ * settings the container and npm start give the app (every server alike).
+ */
 function childEnv(databaseUrl: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
   for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'PUBLIC_URL', 'PORT', 'PGLITE_DIR']) delete env[name];
   return env;
 }
