@@ -22,7 +22,7 @@ import { DirectLineTokens } from './channels/directline/tokens.js';
 import { DirectLineStreamHub } from './channels/directline/stream.js';
 import { BrowserBinding } from './channels/directline/browser.js';
 import { createLogger, type Logger } from './channels/logger.js';
-import { useTurnLog } from './dialogs/log.js';
+import { withTurnLog } from './dialogs/log.js';
 import { registerOpsRoutes } from './channels/ops.js';
 import { SmsAdapter } from './channels/sms/SmsAdapter.js';
 import { createSmsHashes, registerSmsRoutes } from './channels/sms/routes.js';
@@ -227,30 +227,23 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       conversationRef,
       true,
     );
+    const run = withTurnLog(log, (context) => bot.run(context));
     if (channel === DIRECT_LINE_CHANNEL_ID) {
-      await directLine.processActivity(event, (context) => {
-        useTurnLog(context, log);
-        return bot.run(context);
-      });
+      await directLine.processActivity(event, run);
       return;
     }
-    if (channel === SMS_CHANNEL_ID) {
-      await sms.continueConversation(conversationRef, async (context) => {
-        context.activity.type = ActivityTypes.Event;
-        context.activity.name = SIGN_IN_COMPLETED_EVENT;
-        context.activity.value = { requestId };
-        useTurnLog(context, log);
-        await bot.run(context);
-      });
-      return;
-    }
-    await cloud.continueConversationAsync(config.microsoftApp.appId ?? '', conversationRef, async (context) => {
+    // The other adapters start a continuation from the reference alone: it becomes the event here.
+    const asEvent = (context: TurnContext): Promise<void> => {
       context.activity.type = ActivityTypes.Event;
       context.activity.name = SIGN_IN_COMPLETED_EVENT;
       context.activity.value = { requestId };
-      useTurnLog(context, log);
-      await bot.run(context);
-    });
+      return run(context);
+    };
+    if (channel === SMS_CHANNEL_ID) {
+      await sms.continueConversation(conversationRef, asEvent);
+      return;
+    }
+    await cloud.continueConversationAsync(config.microsoftApp.appId ?? '', conversationRef, asEvent);
   };
   registerSignInRoutes(server, { db, publicUrl: config.publicUrl, oidc, browsers, onCompleted });
   registerDocumentRoutes(server, { db, publicUrl: config.publicUrl, browsers, oidc, now });

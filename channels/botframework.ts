@@ -14,7 +14,7 @@ import { SMS_CHANNEL_ID } from '../dialogs/text/mode.js';
 import { DIRECT_LINE_CHANNEL_ID } from './directline/DirectLineAdapter.js';
 import { jsonShapeProblem } from './limits.js';
 import { requestLog, type Server } from './server.js';
-import { useTurnLog } from '../dialogs/log.js';
+import { withTurnLog } from '../dialogs/log.js';
 
 export interface MicrosoftAppSettings {
   readonly appId: string | null;
@@ -150,9 +150,6 @@ export function registerBotFrameworkRoutes(server: Server, deps: BotFrameworkDep
       res.send(403, { error: { code: 'forbidden', message: 'this channel and conversation are not served here' } });
       return;
     }
-    await deps.adapter.process(req, res, (context) => {
-      useTurnLog(context, log);
-      return deps.bot.run(context);
-    });
+    await deps.adapter.process(req, res, withTurnLog(log, (context) => deps.bot.run(context)));
   });
 }

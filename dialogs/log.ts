@@ -4,7 +4,7 @@
  * every line; callers pass codes and ids in `fields`, never what a parent typed.
  *
  * A channel that runs a turn inside an HTTP request hands the turn that request's logger
- * ({@link useTurnLog}), whose lines carry the request id; dialogs log through {@link turnLog}.
+ * ({@link withTurnLog}), whose lines carry the request id; dialogs log through {@link turnLog}.
  * An explicit hand-over, not an AsyncLocalStorage: on Node 20 that puts a hook on every promise,
  * and a turn makes hundreds of them (a tenth of a turn's CPU).
  */
@@ -19,9 +19,15 @@ export interface Log {
 
 const TURN_LOG = Symbol('turnLog');
 
-/** The channel's logger for this turn (its lines name the request that carried the turn). */
-export function useTurnLog(context: TurnContext, log: Log): void {
-  context.turnState.set(TURN_LOG, log);
+/**
+ * `run`, with `log` handed to each turn it runs (its lines then name the request that carried the
+ * turn): what a channel passes its adapter for one request.
+ */
+export function withTurnLog(log: Log, run: (context: TurnContext) => Promise<void>): (context: TurnContext) => Promise<void> {
+  return (context) => {
+    context.turnState.set(TURN_LOG, log);
+    return run(context);
+  };
 }
 
 /** This turn's logger: the channel's when it handed one over, otherwise `fallback`. */

@@ -22,7 +22,7 @@ import type { Database } from '../../db/schema.js';
 import { MAX_INPUT_LENGTH } from '../../dialogs/input/screenInput.js';
 import { MAX_ACTIVITY_BYTES, jsonShapeProblem } from '../limits.js';
 import { requestLog, type Request, type Response, type Server } from '../server.js';
-import { useTurnLog } from '../../dialogs/log.js';
+import { withTurnLog } from '../../dialogs/log.js';
 import { DIRECT_LINE_CHANNEL_ID, DirectLineAdapter, activityId, toActivityJson } from './DirectLineAdapter.js';
 import type { BrowserBinding } from './browser.js';
 import type { DirectLineStreamHub } from './stream.js';
@@ -250,10 +250,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineDeps): 
   async function runTurn(req: Request, activity: Partial<Activity>): Promise<void> {
     const log = requestLog(req);
     try {
-      await adapter.processActivity(activity, (context) => {
-        useTurnLog(context, log);
-        return bot.run(context);
-      });
+      await adapter.processActivity(activity, withTurnLog(log, (context) => bot.run(context)));
     } catch (error) {
       log.error({ err: errorSummary(error), activityType: activity.type }, 'direct line turn failed');
       if (isAppError(error, 'database_unavailable')) throw error;

@@ -28,7 +28,7 @@ import { conversationKey } from '../../dialogs/auth/conversation.js';
 import { SMS_CHANNEL_ID } from '../../dialogs/text/mode.js';
 import type { Logger } from '../logger.js';
 import { requestLog, type Request, type Response, type Server } from '../server.js';
-import { useTurnLog } from '../../dialogs/log.js';
+import { withTurnLog } from '../../dialogs/log.js';
 import { renderTty } from '../text/tty.js';
 import type { SmsAdapter, SmsTurnOptions } from './SmsAdapter.js';
 
@@ -106,8 +106,11 @@ function field(fields: Record<string, string | string[]>, name: string): string 
  * Twilio's library (six megabytes of heap), loaded at the first webhook rather than at start: an
  * instance that never receives a text never holds it.
  */
-export async function loadTwilio(): Promise<typeof Twilio> {
-  return (await import('twilio')).default;
+let twilioModule: Promise<typeof Twilio> | undefined;
+
+export function loadTwilio(): Promise<typeof Twilio> {
+  twilioModule ??= import('twilio').then((module) => module.default);
+  return twilioModule;
 }
 
 function twiml(twilio: typeof Twilio, res: Response, pages: readonly string[]): void {
@@ -194,10 +197,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
   async function forget(conversation: SmsConversation, messageSid: string, tty: boolean, at: Date, log: Logger): Promise<void> {
     await endSessions(db, conversationKey(SMS_CHANNEL_ID, conversation.id), at);
     const activity = adapter.messageActivity({ messageSid, conversation, text: '', tty });
-    await adapter.processActivity(activity, (context) => {
-      useTurnLog(context, log);
-      return bot.forget(context);
-    });
+    await adapter.processActivity(activity, withTurnLog(log, (context) => bot.forget(context)));
     await clearReplyState(db, conversation.id, at);
   }
 
@@ -223,14 +223,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
     options: SmsTurnOptions = {},
   ): Promise<string[] | null> {
     const activity = adapter.messageActivity({ messageSid, conversation, text, tty });
-    const turn = adapter.processActivity(
-      activity,
-      (context) => {
-        useTurnLog(context, log);
-        return bot.run(context);
-      },
-      options,
-    );
+    const turn = adapter.processActivity(activity, withTurnLog(log, (context) => bot.run(context)), options);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), deadlineMs);
