@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/app.js';
-import { closedLoop, processCpuMs, processRssMb, type BotServer } from './turns.js';
+import { closedLoop, processCpuMs, processRssMb, waitReady, type BotServer } from './turns.js';
 import { startScript } from './start.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -68,21 +68,6 @@ async function probe(pid: number, out: string): Promise<unknown> {
   return JSON.parse(await readFile(out, 'utf8')) as unknown;
 }
 
-async function waitReady(port: number, started: number, exited: () => boolean): Promise<number> {
-  for (;;) {
-    if (exited()) throw new Error('the app exited before it was ready');
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      await res.arrayBuffer();
-      if (res.status === 200) return performance.now() - started;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() - started > 60_000) throw new Error('not ready after 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function once(dir: string): Promise<void> {
   const scripted = await startScript({});
   if (scripted.command !== 'node') throw new Error(`the start script runs ${scripted.command}, not node`);
@@ -105,7 +90,8 @@ async function once(dir: string): Promise<void> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const readyMs = await waitReady(port, started, () => child.exitCode !== null);
+    await waitReady(port, child, 'the app');
+    const readyMs = performance.now() - started;
     const pid = child.pid ?? 0;
     const startCpuMs = await processCpuMs(pid);
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -7,7 +7,7 @@
  * asking what anyone may ask before signing in) and its RSS is read again; with `databaseUrl`, the
  * built app is measured on that PostgreSQL database too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/app.js';
 import { DirectLineClient } from '../helpers/directline.js';
+import { processCpuMs, processRssMb, waitReady } from './turns.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -57,42 +58,19 @@ async function lightLoad(port: number, turns: number): Promise<void> {
 /** Rate limits the load would trip from one address (the limiter itself still runs on every request). */
 const LOAD_LIMITS = { RATE_LIMIT_TOKENS: '100000,100000', RATE_LIMIT_STARTS: '100000,100000', RATE_LIMIT_POSTS: '1000000,1000000' };
 
-async function cpuMsOf(pid: number): Promise<number | null> {
+/** The process's figure from /proc, or null once it is gone (npm's child may have exited). */
+async function orNull(read: () => Promise<number>): Promise<number | null> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return await read();
   } catch {
     return null;
   }
 }
+
+const cpuMsOf = (pid: number): Promise<number | null> => orNull(() => processCpuMs(pid));
+const rssMb = (pid: number): Promise<number | null> => orNull(() => processRssMb(pid));
 
 const BARE_SERVER = `require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT))`;
-
-async function rssMb(pid: number): Promise<number | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
-    return kb === undefined ? null : Number(kb) / 1024;
-  } catch {
-    return null;
-  }
-}
-
-async function waitReady(port: number, child: ChildProcess, started: number): Promise<number> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the process exited with ${child.exitCode} before it was ready`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (res.status === 200) return performance.now() - started;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() - started > 60_000) throw new Error('not ready after 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Starts `command`, waits for /readyz, reads its RSS, stops the whole process group with SIGTERM. */
 async function measureOnce(command: string, args: readonly string[], env: NodeJS.ProcessEnv, readRss: boolean, turns = 0): Promise<StartFigure> {
@@ -101,7 +79,8 @@ async function measureOnce(command: string, args: readonly string[], env: NodeJS
   const child = spawn(command, args, { cwd: ROOT, env: { ...env, PORT: String(port) }, detached: true, stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const readyMs = await waitReady(port, child, started);
+    await waitReady(port, child, command);
+    const readyMs = performance.now() - started;
     const cpuMs = readRss && child.pid !== undefined ? await cpuMsOf(child.pid) : null;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const rss = readRss && child.pid !== undefined ? await rssMb(child.pid) : null;
