@@ -49,7 +49,20 @@ export function localeFile(locale: Locale, name: string): URL {
   return new URL(`../../locales/${locale}/${name}`, import.meta.url);
 }
 
+let everyLanguage: Lexicon | undefined;
+
+/**
+ * The lexicon of `locales`. Every language's (the default) is read once and shared: the intent
+ * recognizer, the keyword rules and the sign-in wait's goodbye check each ask for it, and it is
+ * read-only.
+ */
 export function loadLexicon(locales: readonly Locale[] = LOCALES): Lexicon {
+  if (locales !== LOCALES) return readLexicon(locales);
+  everyLanguage ??= readLexicon(LOCALES);
+  return everyLanguage;
+}
+
+function readLexicon(locales: readonly Locale[]): Lexicon {
   const spellings = new Map<string, string>();
   const stopWords = new Set<string>();
   const carrierWords = new Set<string>();
